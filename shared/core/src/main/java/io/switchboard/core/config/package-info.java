@@ -1,0 +1,2 @@
+/** Typed configuration, read once from one source. */
+package io.switchboard.core.config;

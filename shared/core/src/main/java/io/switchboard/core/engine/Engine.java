@@ -1,0 +1,386 @@
+package io.switchboard.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.auth.AuthDecision;
+import io.switchboard.core.auth.AuthRequest;
+import io.switchboard.core.auth.AuthService;
+import io.switchboard.core.auth.ConnectHeaders;
+import io.switchboard.core.auth.Headers;
+import io.switchboard.core.auth.Operation;
+import io.switchboard.core.channel.ChannelPath;
+import io.switchboard.core.channel.ChannelPattern;
+import io.switchboard.core.channel.InvalidChannelException;
+import io.switchboard.core.config.NamespaceConfig;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.protocol.ErrorTypes;
+import io.switchboard.core.protocol.Frame;
+import io.switchboard.core.protocol.FrameCodec;
+import io.switchboard.core.protocol.FrameException;
+import io.switchboard.core.protocol.ProtocolError;
+import io.switchboard.core.spi.ConnectionRecord;
+import io.switchboard.core.spi.ConnectionSender;
+import io.switchboard.core.spi.StoreUnavailableException;
+import io.switchboard.core.spi.Subscriber;
+import io.switchboard.core.spi.SubscriptionRejectedException;
+import io.switchboard.core.spi.SubscriptionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The AppSync Events protocol, independent of any transport. Every entry point (the Lambda functions, the local
+ * gateway, tests) turns its input into one of these calls and the answer into its output:
+ * {@link #authorizeConnect}, {@link #connect}, {@link #message}, {@link #publishHttp}, {@link #disconnect}.
+ * Inside: decode, validate, authorize, store or fan out, encode; every failure becomes the protocol's error shape
+ * through {@link Errors}, and the connection survives it.
+ */
+public final class Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final Pattern ID = Pattern.compile("[a-zA-Z0-9_+-]{1,128}");
+    private static final int MAX_EVENTS = 5;
+
+    private final SwitchboardConfig config;
+    private final SubscriptionStore store;
+    private final ConnectionSender sender;
+    private final AuthService auth;
+    private final FanOut fanOut;
+    private final String connectionAck;
+    private final String keepAlive = FrameCodec.encode(new Frame.KeepAlive());
+
+    public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth) {
+        this.config = config;
+        this.store = store;
+        this.sender = sender;
+        this.auth = auth;
+        this.fanOut = new FanOut(store, sender, config.fanOutParallelism());
+        this.connectionAck = FrameCodec.encode(new Frame.ConnectionAck(config.connectionTimeoutMs()));
+    }
+
+    public SwitchboardConfig config() {
+        return config;
+    }
+
+    public SubscriptionStore store() {
+        return store;
+    }
+
+    public ConnectionSender sender() {
+        return sender;
+    }
+
+    // ------------------------------------------------------------------ connect
+
+    /**
+     * Authorizes a WebSocket upgrade from its headers and the {@code header-} subprotocol, against the
+     * connection auth modes. Never throws for bad client input: the outcome says why it was refused.
+     */
+    public ConnectionAuth authorizeConnect(Map<String, String> upgradeHeaders) {
+        Headers credentials;
+        try {
+            credentials = ConnectHeaders.resolve(Headers.of(upgradeHeaders));
+        } catch (FrameException e) {
+            return ConnectionAuth.denied(e.errorType(), e.getMessage());
+        }
+        AuthDecision decision = auth.authorize(
+            new AuthRequest(Operation.CONNECT, credentials, null, null, () -> "{}"), config.connectionAuthModes());
+        return ConnectionAuth.of(decision);
+    }
+
+    /**
+     * Accepts a WebSocket upgrade and records the connection. The upgrade is accepted even when {@code auth}
+     * refused it: the refusal is answered on the first frame ({@code connection_error}), as AppSync does.
+     */
+    public ConnectResult connect(String connectionId, long connectedAtMillis, ConnectionAuth connectionAuth,
+                                 Map<String, String> upgradeHeaders) {
+        List<String> offered = ConnectHeaders.offeredSubprotocols(Headers.of(upgradeHeaders));
+        String subprotocol = offered.contains(ConnectHeaders.SUBPROTOCOL) ? ConnectHeaders.SUBPROTOCOL : null;
+        if (connectionAuth.authorized()) {
+            store.putConnection(new ConnectionRecord(connectionId, connectedAtMillis,
+                connectionAuth.mode() == null ? Map.of() : Map.of("authMode", connectionAuth.mode().name())));
+        }
+        return new ConnectResult(200, subprotocol);
+    }
+
+    public void disconnect(String connectionId) {
+        store.removeConnection(connectionId);
+    }
+
+    // ------------------------------------------------------------------ WebSocket frames
+
+    /** Handles one client frame; the result lists the frames to send back to that connection, in order. */
+    public MessageResult message(String connectionId, String text, ConnectionAuth connectionAuth) {
+        if (!connectionAuth.authorized()) {
+            String frame = FrameCodec.encode(new Frame.ConnectionError(
+                List.of(new ProtocolError(connectionAuth.errorType(), connectionAuth.message()))));
+            return new MessageResult(List.of(frame), true);
+        }
+        String type = null;
+        String id = null;
+        try {
+            Frame frame = FrameCodec.decode(text);
+            type = frame.type();
+            if (frame instanceof Frame.ConnectionInit) {
+                return MessageResult.reply(connectionAck, keepAlive);
+            } else if (frame instanceof Frame.Subscribe subscribe) {
+                id = checkId(type, subscribe.id());
+                return MessageResult.reply(subscribe(connectionId, subscribe));
+            } else if (frame instanceof Frame.Unsubscribe unsubscribe) {
+                id = checkId(type, unsubscribe.id());
+                return MessageResult.reply(unsubscribe(connectionId, unsubscribe));
+            } else if (frame instanceof Frame.Publish publish) {
+                id = checkId(type, publish.id());
+                return MessageResult.reply(publishWebSocket(publish));
+            }
+            throw new FrameException(null, null, ErrorTypes.UNSUPPORTED_OPERATION,
+                "Frame type '" + type + "' is sent by the server, not by clients");
+        } catch (FrameException e) {
+            String frameType = e.frameType() != null ? e.frameType() : type;
+            String frameId = e.frameId() != null ? e.frameId() : id;
+            return MessageResult.reply(Errors.frame(frameType, frameId, e.toError()));
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Store unavailable while handling a {} frame: {}", type, e.getMessage());
+            return MessageResult.reply(Errors.frame(type, id, storeUnavailable()));
+        }
+    }
+
+    private String subscribe(String connectionId, Frame.Subscribe frame) {
+        ChannelPattern pattern;
+        try {
+            pattern = ChannelPattern.parse(frame.channel());
+        } catch (InvalidChannelException e) {
+            throw new FrameException("subscribe", frame.id(), ErrorTypes.BAD_REQUEST, e.getMessage());
+        }
+        NamespaceConfig namespace = namespace("subscribe", frame.id(), pattern.namespace());
+        AuthDecision decision = auth.authorize(new AuthRequest(Operation.SUBSCRIBE, Headers.of(frame.authorization()),
+            namespace.name(), frame.channel(), () -> signedBody(frame.channel(), null)), namespace.subscribeModes());
+        if (!decision.allowed()) {
+            throw new FrameException("subscribe", frame.id(), decision.errorType(), decision.message());
+        }
+        try {
+            store.addSubscription(connectionId, frame.id(), pattern, config.maxSubscriptionsPerConnection());
+        } catch (SubscriptionRejectedException e) {
+            throw switch (e.reason()) {
+                case DUPLICATE_ID -> new FrameException("subscribe", frame.id(), ErrorTypes.BAD_REQUEST,
+                    "Subscription id '" + frame.id() + "' is already in use on this connection (duplicated subscription)");
+                case LIMIT_REACHED -> new FrameException("subscribe", frame.id(), ErrorTypes.MAX_SUBSCRIPTIONS,
+                    "This connection already has the maximum of " + config.maxSubscriptionsPerConnection() + " subscriptions");
+                case UNKNOWN_CONNECTION -> new FrameException("subscribe", frame.id(), ErrorTypes.SUBSCRIPTION_PROCESSING,
+                    "The connection is not registered (it may have expired); reconnect and subscribe again");
+            };
+        }
+        return FrameCodec.encode(new Frame.SubscribeSuccess(frame.id()));
+    }
+
+    private String unsubscribe(String connectionId, Frame.Unsubscribe frame) {
+        if (!store.removeSubscription(connectionId, frame.id())) {
+            throw new FrameException("unsubscribe", frame.id(), ErrorTypes.UNKNOWN_OPERATION,
+                "Unknown operation id " + frame.id());
+        }
+        return FrameCodec.encode(new Frame.UnsubscribeSuccess(frame.id()));
+    }
+
+    private String publishWebSocket(Frame.Publish frame) {
+        ChannelPath channel = publishChannel("publish", frame.id(), frame.channel());
+        NamespaceConfig namespace = namespace("publish", frame.id(), channel.namespace());
+        AuthDecision decision = auth.authorize(new AuthRequest(Operation.PUBLISH, Headers.of(frame.authorization()),
+            namespace.name(), frame.channel(), () -> signedBody(frame.channel(), frame.events())), namespace.publishModes());
+        if (!decision.allowed()) {
+            throw new FrameException("publish", frame.id(), decision.errorType(), decision.message());
+        }
+        List<Frame.PublishedEvent> published = broadcast("publish", frame.id(), ErrorTypes.INVALID_INPUT, channel, frame.events());
+        return FrameCodec.encode(new Frame.PublishSuccess(frame.id(), published, List.of()));
+    }
+
+    // ------------------------------------------------------------------ HTTP publish
+
+    /** Handles {@code POST /event}: headers (any case) and the raw body. */
+    public HttpResult publishHttp(Map<String, String> headers, String body) {
+        try {
+            JsonNode root;
+            try {
+                root = FrameCodec.parse(body);
+            } catch (FrameException e) {
+                throw new FrameException(null, null, ErrorTypes.BAD_REQUEST,
+                    e.getMessage().replace("Frame", "Request body"));
+            }
+            if (!root.isObject()) {
+                throw new FrameException(null, null, ErrorTypes.BAD_REQUEST,
+                    "Request body must be a JSON object with 'channel' and 'events', got " + FrameCodec.describe(root));
+            }
+            JsonNode channelNode = root.get("channel");
+            if (channelNode == null || channelNode.isNull()) {
+                throw new FrameException(null, null, ErrorTypes.BAD_REQUEST, "Field 'channel' is required");
+            }
+            if (!channelNode.isTextual()) {
+                throw new FrameException(null, null, ErrorTypes.BAD_REQUEST,
+                    "Field 'channel' must be a string, got " + FrameCodec.describe(channelNode));
+            }
+            List<String> events;
+            try {
+                events = httpEvents(root);
+            } catch (FrameException e) {
+                throw new FrameException(null, null, ErrorTypes.BAD_REQUEST, e.getMessage());
+            }
+            ChannelPath channel = publishChannel(null, null, channelNode.textValue());
+            NamespaceConfig namespace = namespace(null, null, channel.namespace());
+            AuthDecision decision = auth.authorize(new AuthRequest(Operation.PUBLISH, Headers.of(headers),
+                namespace.name(), channelNode.textValue(), () -> body), namespace.publishModes());
+            if (!decision.allowed()) {
+                throw new FrameException(null, null, decision.errorType(), decision.message());
+            }
+            List<Frame.PublishedEvent> published = broadcast(null, null, ErrorTypes.BAD_REQUEST, channel, events);
+            return new HttpResult(200, publishResponseBody(published));
+        } catch (FrameException e) {
+            return Errors.http(e.toError());
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Store unavailable during an HTTP publish: {}", e.getMessage());
+            return Errors.http(storeUnavailable());
+        }
+    }
+
+    private static List<String> httpEvents(JsonNode root) {
+        JsonNode events = root.get("events");
+        if (events == null || events.isNull()) {
+            throw new FrameException(null, null, ErrorTypes.BAD_REQUEST,
+                "Field 'events' is required: an array of 1 to 5 JSON strings");
+        }
+        if (!events.isArray()) {
+            throw new FrameException(null, null, ErrorTypes.BAD_REQUEST,
+                "Field 'events' must be an array of JSON strings, got " + FrameCodec.describe(events));
+        }
+        List<String> list = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode event = events.get(i);
+            if (!event.isTextual()) {
+                throw new FrameException(null, null, ErrorTypes.BAD_REQUEST, "events[" + i
+                    + "] must be a string holding JSON (e.g. \"{\\\"a\\\":1}\"), got " + FrameCodec.describe(event));
+            }
+            list.add(event.textValue());
+        }
+        return list;
+    }
+
+    private static String publishResponseBody(List<Frame.PublishedEvent> published) {
+        StringBuilder sb = new StringBuilder(32 + published.size() * 64);
+        sb.append("{\"failed\":[],\"successful\":[");
+        for (int i = 0; i < published.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"identifier\":\"").append(published.get(i).identifier())
+                .append("\",\"index\":").append(published.get(i).index()).append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    // ------------------------------------------------------------------ shared steps
+
+    private List<Frame.PublishedEvent> broadcast(String type, String id, String eventErrorType, ChannelPath channel,
+                                                 List<String> events) {
+        if (events.isEmpty() || events.size() > MAX_EVENTS) {
+            throw new FrameException(type, id, eventErrorType,
+                "A publish carries 1 to " + MAX_EVENTS + " events, got " + events.size());
+        }
+        List<String> suffixes = new ArrayList<>(events.size());
+        List<Frame.PublishedEvent> published = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            String event = events.get(i);
+            checkEvent(type, id, eventErrorType, i, event);
+            String quoted = FrameCodec.quote(event);
+            int bytes = quoted.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > config.maxEventBytes()) {
+                throw new FrameException(type, id, eventErrorType, "events[" + i + "] is " + bytes
+                    + " bytes once escaped for delivery; the maximum is " + config.maxEventBytes()
+                    + " bytes (API Gateway's 128 KB WebSocket message limit)");
+            }
+            suffixes.add(FanOut.dataSuffix(quoted));
+            published.add(new Frame.PublishedEvent(identifier(), i));
+        }
+        List<Subscriber> subscribers = store.findSubscribers(channel);
+        fanOut.deliver(subscribers, suffixes);
+        return published;
+    }
+
+    private static void checkEvent(String type, String id, String errorType, int index, String event) {
+        for (int c = 0; c < event.length(); c++) {
+            char ch = event.charAt(c);
+            if (Character.isHighSurrogate(ch)) {
+                if (c + 1 < event.length() && Character.isLowSurrogate(event.charAt(c + 1))) {
+                    c++;
+                    continue;
+                }
+                throw new FrameException(type, id, errorType, "events[" + index + "] contains an unpaired UTF-16 surrogate");
+            }
+            if (Character.isLowSurrogate(ch)) {
+                throw new FrameException(type, id, errorType, "events[" + index + "] contains an unpaired UTF-16 surrogate");
+            }
+        }
+        try {
+            FrameCodec.parse(event);
+        } catch (FrameException e) {
+            throw new FrameException(type, id, errorType, "events[" + index + "] is not valid JSON text: "
+                + e.getMessage().replaceFirst("^Frame (is not valid JSON: )?", ""));
+        }
+    }
+
+    private ChannelPath publishChannel(String type, String id, String raw) {
+        try {
+            return ChannelPath.parse(raw);
+        } catch (InvalidChannelException e) {
+            throw new FrameException(type, id, ErrorTypes.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private NamespaceConfig namespace(String type, String id, String name) {
+        NamespaceConfig namespace = config.namespaces().get(name);
+        if (namespace == null) {
+            throw new FrameException(type, id, ErrorTypes.RESOURCE_NOT_FOUND,
+                "Namespace '" + name + "' not found; declared namespaces: " + String.join(", ", config.namespaces().keySet()));
+        }
+        return namespace;
+    }
+
+    private static String checkId(String type, String id) {
+        if (!ID.matcher(id).matches()) {
+            String shown = id.length() > 40 ? id.length() + " characters" : "'" + id.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+            throw new FrameException(type, null, ErrorTypes.BAD_REQUEST,
+                "Field 'id' must be 1 to 128 letters, digits, '-', '_' or '+'; got " + shown);
+        }
+        return id;
+    }
+
+    /** The body an IAM signature covers for a WebSocket operation: compact JSON, channel then events. */
+    static String signedBody(String channel, List<String> events) {
+        StringBuilder sb = new StringBuilder("{\"channel\":").append(FrameCodec.quote(channel));
+        if (events != null) {
+            sb.append(",\"events\":[");
+            for (int i = 0; i < events.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append(FrameCodec.quote(events.get(i)));
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static ProtocolError storeUnavailable() {
+        return new ProtocolError(ErrorTypes.SERVICE_UNAVAILABLE,
+            "The subscription store is unavailable right now; try again");
+    }
+
+    private static String identifier() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+}
