@@ -51,6 +51,7 @@ public final class Engine {
     private final ConnectionSender sender;
     private final AuthService auth;
     private final FanOut fanOut;
+    private final ConnectAuthorizer connectAuthorizer;
     private final String connectionAck;
     private final String keepAlive = FrameCodec.encode(new Frame.KeepAlive());
 
@@ -60,6 +61,7 @@ public final class Engine {
         this.sender = sender;
         this.auth = auth;
         this.fanOut = new FanOut(store, sender, config.fanOutParallelism());
+        this.connectAuthorizer = new ConnectAuthorizer(config, auth);
         this.connectionAck = FrameCodec.encode(new Frame.ConnectionAck(config.connectionTimeoutMs()));
     }
 
@@ -82,15 +84,7 @@ public final class Engine {
      * connection auth modes. Never throws for bad client input: the outcome says why it was refused.
      */
     public ConnectionAuth authorizeConnect(Map<String, String> upgradeHeaders) {
-        Headers credentials;
-        try {
-            credentials = ConnectHeaders.resolve(Headers.of(upgradeHeaders));
-        } catch (FrameException e) {
-            return ConnectionAuth.denied(e.errorType(), e.getMessage());
-        }
-        AuthDecision decision = auth.authorize(
-            new AuthRequest(Operation.CONNECT, credentials, null, null, () -> "{}"), config.connectionAuthModes());
-        return ConnectionAuth.of(decision);
+        return connectAuthorizer.authorize(upgradeHeaders);
     }
 
     /**
