@@ -54,6 +54,14 @@ public record SwitchboardConfig(
      */
     public static final int DEFAULT_MAX_EVENT_BYTES = 120 * 1024;
 
+    /** Every variable {@link #from} reads, for documentation and for the template check. */
+    public static final List<String> VARIABLES = List.of(
+        "SWITCHBOARD_NAMESPACES", "SWITCHBOARD_API_KEYS", "SWITCHBOARD_CONNECT_AUTH_MODES",
+        "SWITCHBOARD_PUBLISH_AUTH_MODES", "SWITCHBOARD_SUBSCRIBE_AUTH_MODES", "SWITCHBOARD_CONNECTION_TIMEOUT_MS",
+        "SWITCHBOARD_MAX_SUBSCRIPTIONS", "SWITCHBOARD_MAX_EVENT_BYTES", "SWITCHBOARD_FANOUT_PARALLELISM",
+        "SWITCHBOARD_STORE", "TABLE_NAME", "SWITCHBOARD_DYNAMODB_ENDPOINT", "SWITCHBOARD_CONNECTIONS_ENDPOINT",
+        "AWS_REGION", "SWITCHBOARD_LOCAL");
+
     public SwitchboardConfig {
         namespaces = Map.copyOf(namespaces);
         apiKeys = List.copyOf(apiKeys);
