@@ -1,6 +1,7 @@
 package io.switchboard.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.api.spi.PublishRoute;
 import io.switchboard.core.auth.AuthDecision;
 import io.switchboard.core.auth.AuthRequest;
 import io.switchboard.core.auth.AuthService;
@@ -12,6 +13,7 @@ import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.channel.InvalidChannelException;
 import io.switchboard.core.config.NamespaceConfig;
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.plugin.Plugins;
 import io.switchboard.core.protocol.ErrorTypes;
 import io.switchboard.core.protocol.Frame;
 import io.switchboard.core.protocol.FrameCodec;
@@ -50,13 +52,21 @@ public final class Engine {
     private final SubscriptionStore store;
     private final ConnectionSender sender;
     private final AuthService auth;
+    private final Plugins plugins;
     private final FanOut fanOut;
     private final ConnectAuthorizer connectAuthorizer;
     private final String connectionAck;
     private final String keepAlive = FrameCodec.encode(new Frame.KeepAlive());
 
     public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth) {
-        this.config = config;
+        this(config, store, sender, auth, Plugins.none());
+    }
+
+    /** An engine that runs the namespace handlers of {@code plugins}; their namespaces join the configured ones. */
+    public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth,
+                  Plugins plugins) {
+        this.config = plugins.applyTo(config);
+        this.plugins = plugins;
         this.store = store;
         this.sender = sender;
         this.auth = auth;
@@ -137,6 +147,9 @@ public final class Engine {
         } catch (FrameException e) {
             String frameType = e.frameType() != null ? e.frameType() : type;
             String frameId = e.frameId() != null ? e.frameId() : id;
+            if (frameId != null && !ID.matcher(frameId).matches()) {
+                frameId = null; // never echo an id that breaks the pattern: answer with a plain error frame
+            }
             return MessageResult.reply(Errors.frame(frameType, frameId, e.toError()));
         } catch (StoreUnavailableException e) {
             LOG.warn("Store unavailable while handling a {} frame: {}", type, e.getMessage());
@@ -157,6 +170,7 @@ public final class Engine {
         if (!decision.allowed()) {
             throw new FrameException("subscribe", frame.id(), decision.errorType(), decision.message());
         }
+        plugins.onSubscribe(frame.id(), pattern, decision, Headers.of(frame.authorization()));
         try {
             store.addSubscription(connectionId, frame.id(), pattern, config.maxSubscriptionsPerConnection());
         } catch (SubscriptionRejectedException e) {
@@ -188,8 +202,9 @@ public final class Engine {
         if (!decision.allowed()) {
             throw new FrameException("publish", frame.id(), decision.errorType(), decision.message());
         }
-        List<Frame.PublishedEvent> published = broadcast("publish", frame.id(), ErrorTypes.INVALID_INPUT, channel, frame.events());
-        return FrameCodec.encode(new Frame.PublishSuccess(frame.id(), published, List.of()));
+        Broadcast published = broadcast("publish", frame.id(), ErrorTypes.INVALID_INPUT, channel, frame.events(),
+            decision, frame.authorization());
+        return FrameCodec.encode(new Frame.PublishSuccess(frame.id(), published.successful(), published.failed()));
     }
 
     // ------------------------------------------------------------------ HTTP publish
@@ -229,7 +244,7 @@ public final class Engine {
             if (!decision.allowed()) {
                 throw new FrameException(null, null, decision.errorType(), decision.message());
             }
-            List<Frame.PublishedEvent> published = broadcast(null, null, ErrorTypes.BAD_REQUEST, channel, events);
+            Broadcast published = broadcast(null, null, ErrorTypes.BAD_REQUEST, channel, events, decision, headers);
             return new HttpResult(200, publishResponseBody(published));
         } catch (FrameException e) {
             return Errors.http(e.toError());
@@ -261,9 +276,20 @@ public final class Engine {
         return list;
     }
 
-    private static String publishResponseBody(List<Frame.PublishedEvent> published) {
+    private static String publishResponseBody(Broadcast broadcast) {
+        List<Frame.PublishedEvent> published = broadcast.successful();
         StringBuilder sb = new StringBuilder(32 + published.size() * 64);
-        sb.append("{\"failed\":[],\"successful\":[");
+        sb.append("{\"failed\":[");
+        for (int i = 0; i < broadcast.failed().size(); i++) {
+            Frame.FailedEvent failed = broadcast.failed().get(i);
+            sb.append(i > 0 ? "," : "").append("{\"identifier\":\"").append(failed.identifier())
+                .append("\",\"index\":").append(failed.index());
+            if (failed.code() != null) {
+                sb.append(",\"code\":").append(failed.code());
+            }
+            sb.append(",\"message\":").append(FrameCodec.quote(failed.message())).append('}');
+        }
+        sb.append("],\"successful\":[");
         for (int i = 0; i < published.size(); i++) {
             if (i > 0) {
                 sb.append(',');
@@ -276,30 +302,73 @@ public final class Engine {
 
     // ------------------------------------------------------------------ shared steps
 
-    private List<Frame.PublishedEvent> broadcast(String type, String id, String eventErrorType, ChannelPath channel,
-                                                 List<String> events) {
+    /** The events a publish accepted (broadcast or dropped by a handler) and those a handler refused. */
+    private record Broadcast(List<Frame.PublishedEvent> successful, List<Frame.FailedEvent> failed) {}
+
+    private Broadcast broadcast(String type, String id, String eventErrorType, ChannelPath channel,
+                                List<String> events, AuthDecision decision, Map<String, String> headers) {
         if (events.isEmpty() || events.size() > MAX_EVENTS) {
             throw new FrameException(type, id, eventErrorType,
                 "A publish carries 1 to " + MAX_EVENTS + " events, got " + events.size());
         }
+        PublishRoute handler = plugins.publishRoute(channel); // null: events pass through, no work per event
         List<String> suffixes = new ArrayList<>(events.size());
         List<Frame.PublishedEvent> published = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             String event = events.get(i);
             checkEvent(type, id, eventErrorType, i, event);
             String quoted = FrameCodec.quote(event);
-            int bytes = quoted.getBytes(StandardCharsets.UTF_8).length;
+            int bytes = quoted.getBytes(StandardCharsets.UTF_8).length - 2; // the escaped event, without its quotes
             if (bytes > config.maxEventBytes()) {
                 throw new FrameException(type, id, eventErrorType, "events[" + i + "] is " + bytes
                     + " bytes once escaped for delivery; the maximum is " + config.maxEventBytes()
                     + " bytes (API Gateway's 128 KB WebSocket message limit)");
             }
-            suffixes.add(FanOut.dataSuffix(quoted));
+            if (handler == null) {
+                suffixes.add(FanOut.dataSuffix(quoted));
+            }
             published.add(new Frame.PublishedEvent(identifier(), i));
         }
-        List<Subscriber> subscribers = store.findSubscribers(channel);
-        fanOut.deliver(subscribers, suffixes);
-        return published;
+        List<Frame.FailedEvent> failed = List.of();
+        if (handler != null) {
+            failed = runPublishHandler(handler, type, id, channel, events, published, decision, headers, suffixes);
+        }
+        if (!suffixes.isEmpty()) {
+            List<Subscriber> subscribers = store.findSubscribers(channel);
+            fanOut.deliver(subscribers, suffixes);
+        }
+        return new Broadcast(published, failed);
+    }
+
+    /**
+     * Runs the namespace's publish handler over the validated events: adds the data-frame suffixes of what it
+     * broadcasts, removes what it refused from {@code published} and returns those refusals.
+     */
+    private List<Frame.FailedEvent> runPublishHandler(PublishRoute handler, String type, String id, ChannelPath channel,
+                                                      List<String> events, List<Frame.PublishedEvent> published,
+                                                      AuthDecision decision, Map<String, String> headers,
+                                                      List<String> suffixes) {
+        List<String> identifiers = new ArrayList<>(published.size());
+        published.forEach(p -> identifiers.add(p.identifier()));
+        Plugins.Published result = plugins.onPublish(handler, type, id, channel, events, identifiers, decision,
+            Headers.of(headers));
+        for (int i = 0; i < result.texts().size(); i++) {
+            String text = result.texts().get(i);
+            if (text != null) {
+                String quoted = FrameCodec.quote(text);
+                int bytes = quoted.getBytes(StandardCharsets.UTF_8).length - 2;
+                if (bytes > config.maxEventBytes()) {
+                    throw new FrameException(type, id, ErrorTypes.MESSAGE_PROCESSING, "events[" + i + "] is " + bytes
+                        + " bytes once escaped for delivery after the onPublish handler; the maximum is "
+                        + config.maxEventBytes() + " bytes");
+                }
+                suffixes.add(FanOut.dataSuffix(quoted));
+            }
+        }
+        for (Frame.FailedEvent f : result.failed()) {
+            published.removeIf(p -> p.index() == f.index());
+        }
+        return result.failed();
     }
 
     private static void checkEvent(String type, String id, String errorType, int index, String event) {
@@ -336,7 +405,7 @@ public final class Engine {
         NamespaceConfig namespace = config.namespaces().get(name);
         if (namespace == null) {
             throw new FrameException(type, id, ErrorTypes.RESOURCE_NOT_FOUND,
-                "Namespace '" + name + "' not found; declared namespaces: " + String.join(", ", config.namespaces().keySet()));
+                "Namespace '" + name + "' not found; declared namespaces: " + String.join(", ", new java.util.TreeSet<>(config.namespaces().keySet())));
         }
         return namespace;
     }

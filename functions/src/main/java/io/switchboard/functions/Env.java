@@ -1,0 +1,14 @@
+package io.switchboard.functions;
+
+/**
+ * The one place that reads the process environment. Lambda sets environment variables; the local gateway, which
+ * hosts every function in one JVM, sets system properties of the same names.
+ */
+final class Env {
+    private Env() {}
+
+    static String get(String name) {
+        String value = System.getenv(name);
+        return value != null ? value : System.getProperty(name);
+    }
+}

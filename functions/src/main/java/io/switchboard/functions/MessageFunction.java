@@ -1,0 +1,76 @@
+package io.switchboard.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.switchboard.core.engine.ConnectionAuth;
+import io.switchboard.core.engine.Engine;
+import io.switchboard.core.engine.MessageResult;
+import io.switchboard.core.spi.ConnectionSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Every client frame ({@code connection_init}, {@code subscribe}, {@code unsubscribe}, {@code publish} and
+ * {@code $default}). The last reply travels back as the route response (no extra {@code @connections} call);
+ * earlier replies are posted first, in order, so the client sees them in sequence. A refused connection gets its
+ * {@code connection_error} and is closed.
+ */
+public final class MessageFunction implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageFunction.class);
+
+    private final SwitchboardRuntime runtime;
+
+    public MessageFunction() {
+        this(SwitchboardRuntime.shared());
+    }
+
+    public MessageFunction(SwitchboardRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> handle(event));
+    }
+
+    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event) {
+        APIGatewayV2WebSocketEvent.RequestContext rc = event.getRequestContext();
+        String connectionId = rc.getConnectionId();
+        MDC.put("connection_id", connectionId);
+        MDC.put("route", rc.getRouteKey());
+        String body = event.getBody() == null ? "" : event.getBody();
+        if (event.isIsBase64Encoded()) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        Engine engine = runtime.engine();
+        MessageResult result = engine.message(connectionId, body, ConnectionAuth.fromContext(rc.getAuthorizer()));
+        ConnectionSender sender = engine.sender();
+        List<String> replies = result.replies();
+
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(200);
+        if (result.close()) {
+            for (String reply : replies) {
+                sender.send(connectionId, reply);
+            }
+            sender.close(connectionId);
+            LOG.info("closed a connection that was not authorized");
+            return response;
+        }
+        for (int i = 0; i < replies.size() - 1; i++) {
+            sender.send(connectionId, replies.get(i));
+        }
+        if (!replies.isEmpty()) {
+            response.setBody(replies.get(replies.size() - 1));
+        }
+        return response;
+    }
+}

@@ -1,0 +1,47 @@
+package io.switchboard.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.core.engine.HttpResult;
+import org.slf4j.MDC;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/** {@code POST /event} on the HTTP API (payload format 2.0): the HTTP publish of AppSync Events. */
+public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private static final Map<String, String> JSON = Map.of("content-type", "application/json");
+
+    private final SwitchboardRuntime runtime;
+
+    public PublishFunction() {
+        this(SwitchboardRuntime.shared());
+    }
+
+    public PublishFunction(SwitchboardRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> {
+            MDC.put("route", "POST /event");
+            String body = event.getBody() == null ? "" : event.getBody();
+            if (event.getIsBase64Encoded()) {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            }
+            Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
+            HttpResult result = runtime.engine().publishHttp(headers, body);
+            return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(result.status())
+                .withHeaders(JSON)
+                .withBody(result.body())
+                .withIsBase64Encoded(false)
+                .build();
+        });
+    }
+}

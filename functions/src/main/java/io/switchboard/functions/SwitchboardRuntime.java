@@ -1,0 +1,118 @@
+package io.switchboard.functions;
+
+import io.switchboard.aws.ApiGatewayConnectionSender;
+import io.switchboard.aws.DynamoDbSubscriptionStore;
+import io.switchboard.core.auth.ApiKeyAuthProvider;
+import io.switchboard.core.auth.AuthService;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.engine.ConnectAuthorizer;
+import io.switchboard.core.engine.Engine;
+import io.switchboard.core.memory.InMemorySubscriptionStore;
+import io.switchboard.core.spi.ConnectionSender;
+import io.switchboard.core.spi.SubscriptionStore;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Wires the engine for the functions: configuration read once, then the store, the sender and the auth service,
+ * each built when first needed (the {@code $connect} authorizer never builds a store or a sender). One instance
+ * per JVM; in the local gateway all functions share it, and with it the in-memory store.
+ */
+public final class SwitchboardRuntime {
+    private static volatile SwitchboardRuntime shared;
+
+    private final SwitchboardConfig config;
+    private final AuthService auth;
+    private final Function<SwitchboardConfig, SubscriptionStore> storeFactory;
+    private final Function<SwitchboardConfig, ConnectionSender> senderFactory;
+    private volatile Engine engine;
+
+    public SwitchboardRuntime(SwitchboardConfig config,
+                              Function<SwitchboardConfig, SubscriptionStore> storeFactory,
+                              Function<SwitchboardConfig, ConnectionSender> senderFactory) {
+        this.config = config;
+        this.storeFactory = storeFactory;
+        this.senderFactory = senderFactory;
+        this.auth = new AuthService(List.of(new ApiKeyAuthProvider(config.apiKeys(), Clock.systemUTC())));
+    }
+
+    /** A runtime over ready-made parts (tests, embedding). */
+    public static SwitchboardRuntime of(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender) {
+        return new SwitchboardRuntime(config, c -> store, c -> sender);
+    }
+
+    /** The JVM-wide runtime, configured from the environment on first use. */
+    public static SwitchboardRuntime shared() {
+        SwitchboardRuntime runtime = shared;
+        if (runtime == null) {
+            synchronized (SwitchboardRuntime.class) {
+                runtime = shared;
+                if (runtime == null) {
+                    shared = runtime = new SwitchboardRuntime(SwitchboardConfig.from(Env::get),
+                        SwitchboardRuntime::defaultStore, SwitchboardRuntime::defaultSender);
+                }
+            }
+        }
+        return runtime;
+    }
+
+    public SwitchboardConfig config() {
+        return config;
+    }
+
+    public ConnectAuthorizer connectAuthorizer() {
+        return new ConnectAuthorizer(config, auth);
+    }
+
+    public Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                e = engine;
+                if (e == null) {
+                    engine = e = new Engine(config, storeFactory.apply(config), senderFactory.apply(config), auth);
+                }
+            }
+        }
+        return e;
+    }
+
+    // ------------------------------------------------------------------ default parts
+
+    private static final class SharedMemory {
+        static final InMemorySubscriptionStore STORE = new InMemorySubscriptionStore();
+    }
+
+    private static SubscriptionStore defaultStore(SwitchboardConfig config) {
+        if ("memory".equals(config.store())) {
+            return SharedMemory.STORE;
+        }
+        if (config.tableName() == null) {
+            throw new IllegalStateException("TABLE_NAME is not set: the DynamoDB store needs the table's name");
+        }
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (config.region() != null) {
+            builder.region(Region.of(config.region()));
+        }
+        if (config.dynamoDbEndpoint() != null) {
+            builder.endpointOverride(URI.create(config.dynamoDbEndpoint()));
+        }
+        return new DynamoDbSubscriptionStore(builder.build(), config.tableName(), Clock.systemUTC());
+    }
+
+    private static ConnectionSender defaultSender(SwitchboardConfig config) {
+        if (config.connectionsEndpoint() == null) {
+            throw new IllegalStateException(
+                "SWITCHBOARD_CONNECTIONS_ENDPOINT is not set: the functions need the WebSocket API's @connections endpoint");
+        }
+        Region region = Region.of(config.region() != null ? config.region() : "us-east-1");
+        return ApiGatewayConnectionSender.create(URI.create(config.connectionsEndpoint()), region);
+    }
+}
