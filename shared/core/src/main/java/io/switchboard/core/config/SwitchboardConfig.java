@@ -143,15 +143,16 @@ public record SwitchboardConfig(
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        long parsed;
         try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + parsed);
-            }
-            return parsed;
+            parsed = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'", e);
         }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + parsed);
+        }
+        return (int) parsed;
     }
 
     private static String choice(Function<String, String> lookup, String name, String fallback, String... allowed) {
