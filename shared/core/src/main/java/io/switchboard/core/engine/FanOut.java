@@ -108,7 +108,13 @@ final class FanOut {
             if (gone.contains(connectionId)) {
                 return;
             }
-            SendResult result = sender.send(connectionId, head + suffixes.get(e));
+            SendResult result;
+            try {
+                result = sender.send(connectionId, head + suffixes.get(e));
+            } catch (RuntimeException ex) { // a sender breaking its contract must not leave the publish unanswered
+                LOG.warn("Send to connection {} threw {}", connectionId, ex.toString());
+                result = SendResult.FAILED;
+            }
             switch (result) {
                 case DELIVERED -> delivered.increment();
                 case GONE -> {

@@ -3,7 +3,6 @@ package io.switchboard.core.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,10 +25,9 @@ import java.util.Map;
  */
 public final class FrameCodec {
 
-    /** Shared, thread-safe mapper for JSON trees: strict about trailing garbage, limits nesting (no stack overflow). */
+    /** Shared, thread-safe mapper for JSON trees: strict about trailing garbage, limits nesting (no stack overflow); duplicate keys are accepted (last wins), as JSON.parse does in AppSync. */
     public static final ObjectMapper JSON = JsonMapper.builder()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
 
     private static final JsonFactory FACTORY = JSON.getFactory();
