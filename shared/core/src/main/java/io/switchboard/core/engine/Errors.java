@@ -37,6 +37,7 @@ final class Errors {
         return switch (errorType) {
             case ErrorTypes.UNAUTHORIZED_EXCEPTION, ErrorTypes.UNAUTHORIZED -> 401;
             case ErrorTypes.BAD_REQUEST, ErrorTypes.INVALID_INPUT -> 400;
+            case ErrorTypes.HANDLER_ERROR -> 403;
             case ErrorTypes.RESOURCE_NOT_FOUND -> 404;
             case ErrorTypes.LIMIT_EXCEEDED -> 429;
             case ErrorTypes.SERVICE_UNAVAILABLE -> 503;

@@ -14,6 +14,8 @@ public final class ErrorTypes {
     public static final String MESSAGE_PROCESSING = "MessageProcessingError";
     /** A namespace handler denied the operation ({@code util.unauthorized()} in AppSync). */
     public static final String UNAUTHORIZED = "Unauthorized";
+    /** A namespace handler rejected the request with its own message ({@code util.error(msg)} in AppSync); HTTP 403. */
+    public static final String HANDLER_ERROR = "HandlerError";
     /** The server could not complete the operation right now (e.g. the store is unreachable); retry. */
     public static final String SERVICE_UNAVAILABLE = "ServiceUnavailableException";
 
