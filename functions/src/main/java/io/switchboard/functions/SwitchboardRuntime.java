@@ -3,11 +3,13 @@ package io.switchboard.functions;
 import io.switchboard.aws.ApiGatewayConnectionSender;
 import io.switchboard.aws.DynamoDbSubscriptionStore;
 import io.switchboard.core.auth.ApiKeyAuthProvider;
+import io.switchboard.core.auth.AuthProvider;
 import io.switchboard.core.auth.AuthService;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.engine.ConnectAuthorizer;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.memory.InMemorySubscriptionStore;
+import io.switchboard.core.plugin.Plugins;
 import io.switchboard.core.spi.ConnectionSender;
 import io.switchboard.core.spi.SubscriptionStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -30,6 +33,7 @@ public final class SwitchboardRuntime {
 
     private final SwitchboardConfig config;
     private final AuthService auth;
+    private final Plugins plugins;
     private final Function<SwitchboardConfig, SubscriptionStore> storeFactory;
     private final Function<SwitchboardConfig, ConnectionSender> senderFactory;
     private volatile Engine engine;
@@ -37,10 +41,26 @@ public final class SwitchboardRuntime {
     public SwitchboardRuntime(SwitchboardConfig config,
                               Function<SwitchboardConfig, SubscriptionStore> storeFactory,
                               Function<SwitchboardConfig, ConnectionSender> senderFactory) {
-        this.config = config;
+        this(config, storeFactory, senderFactory, Plugins.shared());
+    }
+
+    /**
+     * A runtime with these plugins (the application's are found on the class path by the other constructors):
+     * their namespaces join the configured ones and their {@code @Authorizer} serves {@code AWS_LAMBDA}.
+     */
+    public SwitchboardRuntime(SwitchboardConfig config,
+                              Function<SwitchboardConfig, SubscriptionStore> storeFactory,
+                              Function<SwitchboardConfig, ConnectionSender> senderFactory,
+                              Plugins plugins) {
+        this.config = plugins.applyTo(config);
+        plugins.checkAuthModes(this.config);
+        this.plugins = plugins;
         this.storeFactory = storeFactory;
         this.senderFactory = senderFactory;
-        this.auth = new AuthService(List.of(new ApiKeyAuthProvider(config.apiKeys(), Clock.systemUTC())));
+        List<AuthProvider> providers = new ArrayList<>();
+        providers.add(new ApiKeyAuthProvider(config.apiKeys(), Clock.systemUTC()));
+        providers.addAll(plugins.authProviders(Clock.systemUTC()));
+        this.auth = new AuthService(providers);
     }
 
     /** A runtime over ready-made parts (tests, embedding). */
@@ -77,7 +97,7 @@ public final class SwitchboardRuntime {
             synchronized (this) {
                 e = engine;
                 if (e == null) {
-                    engine = e = new Engine(config, storeFactory.apply(config), senderFactory.apply(config), auth);
+                    engine = e = new Engine(config, storeFactory.apply(config), senderFactory.apply(config), auth, plugins);
                 }
             }
         }

@@ -146,7 +146,8 @@ class FunctionsTest {
         JsonNode refused = json(invoke(new MessageFunction(runtime), "subscribe-unknown-namespace.json").path("body").asText());
         assertEquals("subscribe_error", refused.path("type").asText());
         assertEquals("ResourceNotFound", refused.path("errors").get(0).path("errorType").asText());
-        assertEquals("Namespace 'nowhere' not found; declared namespaces: default, sample",
+        // chat is declared by the example app's @ChannelNamespace classes, default and sample by configuration
+        assertEquals("Namespace 'nowhere' not found; declared namespaces: chat, default, sample",
             refused.path("errors").get(0).path("message").asText());
     }
 
