@@ -6,8 +6,10 @@ import io.switchboard.core.channel.ChannelPath;
 import io.switchboard.core.channel.ChannelPattern;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds the handler for a channel: the most specific pattern wins — the exact channel, then the longest wildcard
@@ -20,11 +22,14 @@ public final class HandlerRouter {
     private final Map<String, PublishRoute> publishWildcard = new HashMap<>();
     private final Map<String, SubscribeRoute> subscribeExact = new HashMap<>();
     private final Map<String, SubscribeRoute> subscribeWildcard = new HashMap<>();
+    /** Namespaces with at least one publish route: any other channel is answered with one set lookup. */
+    private final Set<String> publishNamespaces = new HashSet<>();
 
     HandlerRouter(List<PublishRoute> publishRoutes, List<SubscribeRoute> subscribeRoutes) {
         for (PublishRoute route : publishRoutes) {
             ChannelPattern pattern = ChannelPattern.parse(route.pattern());
             (pattern.wildcard() ? publishWildcard : publishExact).put(key(pattern.segments(), pattern.segments().size()), route);
+            publishNamespaces.add(pattern.namespace());
         }
         for (SubscribeRoute route : subscribeRoutes) {
             ChannelPattern pattern = ChannelPattern.parse(route.pattern());
@@ -42,7 +47,7 @@ public final class HandlerRouter {
 
     /** The handler for a publish to {@code channel}, or {@code null}. */
     public PublishRoute publishRoute(ChannelPath channel) {
-        if (!hasPublishRoutes()) {
+        if (!publishNamespaces.contains(channel.namespace())) {
             return null;
         }
         return find(publishExact, publishWildcard, channel.segments(), false);
