@@ -405,7 +405,10 @@ public final class Engine {
         NamespaceConfig namespace = config.namespaces().get(name);
         if (namespace == null) {
             throw new FrameException(type, id, ErrorTypes.RESOURCE_NOT_FOUND,
-                "Namespace '" + name + "' not found; declared namespaces: " + String.join(", ", new java.util.TreeSet<>(config.namespaces().keySet())));
+                // over HTTP the caller is not authenticated yet: don't tell it which namespaces exist
+                type == null ? "Namespace '" + name + "' not found"
+                    : "Namespace '" + name + "' not found; declared namespaces: "
+                        + String.join(", ", new java.util.TreeSet<>(config.namespaces().keySet())));
         }
         return namespace;
     }

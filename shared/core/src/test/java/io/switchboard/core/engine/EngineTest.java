@@ -6,6 +6,7 @@ import io.switchboard.core.channel.ChannelPath;
 import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.memory.InMemorySubscriptionStore;
+import io.switchboard.core.memory.RecordingConnectionSender;
 import io.switchboard.core.protocol.ErrorTypes;
 import io.switchboard.core.protocol.Frame;
 import io.switchboard.core.protocol.FrameCodec;
@@ -981,6 +982,39 @@ class EngineTest {
         HttpResult result = f.engine.publishHttp(keyHeader(KEY), httpBody("new/channel", "1"));
         assertEquals(404, result.status());
         assertErrorBody(result.body(), ErrorTypes.RESOURCE_NOT_FOUND, "Namespace 'new' not found");
+    }
+
+    @Test
+    void publishHttp_unknownNamespace_doesNotListNamespacesToUnauthenticatedCallers() {
+        HttpResult result = f.engine.publishHttp(Map.of(), httpBody("new/channel", "1"));
+        assertEquals(404, result.status());
+        assertFalse(result.body().contains("default"), result.body());
+    }
+
+    @Test
+    void publish_senderThrows_publishStillAnsweredAndOthersDelivered() {
+        RecordingConnectionSender recorder = new RecordingConnectionSender();
+        io.switchboard.core.spi.ConnectionSender throwing = new io.switchboard.core.spi.ConnectionSender() {
+            @Override
+            public SendResult send(String connectionId, String frame) {
+                if (connectionId.equals("broken")) {
+                    throw new IllegalStateException("sender bug");
+                }
+                return recorder.send(connectionId, frame);
+            }
+
+            @Override
+            public void close(String connectionId) {
+            }
+        };
+        EngineFixture g = new EngineFixture(Map.of(), null, throwing);
+        ConnectionAuth broken = g.open("broken");
+        ConnectionAuth ok = g.open("ok");
+        g.one("broken", broken, EngineFixture.subscribe("s1", "/default/*"));
+        g.one("ok", ok, EngineFixture.subscribe("s2", "/default/*"));
+        String reply = g.one("ok", ok, EngineFixture.publish("p1", "/default/x", "1"));
+        assertTrue(reply.startsWith("{\"type\":\"publish_success\""), reply);
+        assertEquals(List.of("{\"type\":\"data\",\"id\":\"s2\",\"event\":\"1\"}"), recorder.sent("ok"));
     }
 
     @Test
