@@ -12,7 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
-/** {@code POST /event} on the HTTP API (payload format 2.0): the HTTP publish of AppSync Events. */
+/**
+ * {@code POST /event} on the HTTP API (payload format 2.0): the HTTP publish of AppSync Events. On
+ * {@code POST /iam/event} API Gateway has verified the SigV4 signature and the caller in
+ * {@code requestContext.authorizer.iam} is authorized as {@code AWS_IAM}.
+ */
 public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Map<String, String> JSON = Map.of("content-type", "application/json");
 
@@ -35,7 +39,8 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
                 body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
             }
             Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
-            HttpResult result = runtime.engine().publishHttp(headers, body);
+            // on the IAM route API Gateway has verified the SigV4 signature; the verified caller is the credential
+            HttpResult result = runtime.engine().publishHttp(headers, body, VerifiedCallers.iam(event));
             return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(result.status())
                 .withHeaders(JSON)

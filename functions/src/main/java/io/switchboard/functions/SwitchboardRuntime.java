@@ -2,8 +2,7 @@ package io.switchboard.functions;
 
 import io.switchboard.aws.ApiGatewayConnectionSender;
 import io.switchboard.aws.DynamoDbSubscriptionStore;
-import io.switchboard.core.auth.ApiKeyAuthProvider;
-import io.switchboard.core.auth.AuthProvider;
+import io.switchboard.core.auth.AuthProviders;
 import io.switchboard.core.auth.AuthService;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.engine.ConnectAuthorizer;
@@ -19,8 +18,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -57,10 +54,7 @@ public final class SwitchboardRuntime {
         this.plugins = plugins;
         this.storeFactory = storeFactory;
         this.senderFactory = senderFactory;
-        List<AuthProvider> providers = new ArrayList<>();
-        providers.add(new ApiKeyAuthProvider(config.apiKeys(), Clock.systemUTC()));
-        providers.addAll(plugins.authProviders(Clock.systemUTC()));
-        this.auth = new AuthService(providers);
+        this.auth = AuthProviders.create(this.config, plugins.authorizer(), Clock.systemUTC());
     }
 
     /** A runtime over ready-made parts (tests, embedding). */

@@ -12,5 +12,14 @@ import java.util.function.Supplier;
  * @param channel the channel as sent, {@code null} on connect
  * @param signedBody the body an IAM signature covers ({@code {}} on connect, the re-serialised frame body on
  *     WebSocket operations, the raw body over HTTP), computed only when a mode needs it (IAM)
+ * @param verifiedIamCaller an IAM caller API Gateway has already verified (HTTP publish on the IAM route), else
+ *     {@code null}
  */
-public record AuthRequest(Operation operation, Headers headers, String namespace, String channel, Supplier<String> signedBody) {}
+public record AuthRequest(Operation operation, Headers headers, String namespace, String channel,
+                          Supplier<String> signedBody, VerifiedIamCaller verifiedIamCaller) {
+
+    /** A request whose credentials are all in {@code headers}. */
+    public AuthRequest(Operation operation, Headers headers, String namespace, String channel, Supplier<String> signedBody) {
+        this(operation, headers, namespace, channel, signedBody, null);
+    }
+}

@@ -8,6 +8,7 @@ import io.switchboard.core.auth.AuthService;
 import io.switchboard.core.auth.ConnectHeaders;
 import io.switchboard.core.auth.Headers;
 import io.switchboard.core.auth.Operation;
+import io.switchboard.core.auth.VerifiedIamCaller;
 import io.switchboard.core.channel.ChannelPath;
 import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.channel.InvalidChannelException;
@@ -211,6 +212,15 @@ public final class Engine {
 
     /** Handles {@code POST /event}: headers (any case) and the raw body. */
     public HttpResult publishHttp(Map<String, String> headers, String body) {
+        return publishHttp(headers, body, null);
+    }
+
+    /**
+     * Handles an HTTP publish whose caller API Gateway has already verified (the IAM route): the caller is the
+     * request's {@code AWS_IAM} credential. Only the function layer makes a {@link VerifiedIamCaller}, from the
+     * API Gateway event; {@code null} is the same as {@link #publishHttp(Map, String)}.
+     */
+    public HttpResult publishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller) {
         try {
             JsonNode root;
             try {
@@ -240,7 +250,7 @@ public final class Engine {
             ChannelPath channel = publishChannel(null, null, channelNode.textValue());
             NamespaceConfig namespace = namespace(null, null, channel.namespace());
             AuthDecision decision = auth.authorize(new AuthRequest(Operation.PUBLISH, Headers.of(headers),
-                namespace.name(), channelNode.textValue(), () -> body), namespace.publishModes());
+                namespace.name(), channelNode.textValue(), () -> body, verifiedIamCaller), namespace.publishModes());
             if (!decision.allowed()) {
                 throw new FrameException(null, null, decision.errorType(), decision.message());
             }

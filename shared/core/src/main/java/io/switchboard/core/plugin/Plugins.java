@@ -182,28 +182,19 @@ public final class Plugins {
     }
 
     /**
-     * {@code config} with the plugins' namespaces added. A namespace that sets no auth modes keeps those it has in
-     * the configuration, or gets the API defaults; {@link SwitchboardConfig#from} gives every configured namespace
-     * the defaults, so they are read from the configured namespaces (API_KEY when there are none).
+     * {@code config} with the plugins' namespaces added. A namespace's modes are, per operation, those set for it in
+     * {@code SWITCHBOARD_NAMESPACE_AUTH}, else those its {@code @ChannelNamespace} declares, else the API defaults
+     * ({@link SwitchboardConfig#declaredNamespace}).
      */
     public SwitchboardConfig applyTo(SwitchboardConfig config) {
         if (namespaces.isEmpty()) {
             return config;
         }
-        Set<AuthMode> defaultPublish = defaults(config, true);
-        Set<AuthMode> defaultSubscribe = defaults(config, false);
         Map<String, NamespaceConfig> merged = new LinkedHashMap<>(config.namespaces());
         for (Namespace ns : namespaces.values()) {
-            NamespaceConfig existing = merged.get(ns.name());
-            Set<AuthMode> pub = !ns.publishModes().isEmpty() ? ns.publishModes()
-                : existing != null ? existing.publishModes() : defaultPublish;
-            Set<AuthMode> sub = !ns.subscribeModes().isEmpty() ? ns.subscribeModes()
-                : existing != null ? existing.subscribeModes() : defaultSubscribe;
-            merged.put(ns.name(), new NamespaceConfig(ns.name(), pub, sub));
+            merged.put(ns.name(), config.declaredNamespace(ns.name(), ns.publishModes(), ns.subscribeModes()));
         }
-        return new SwitchboardConfig(merged, config.apiKeys(), config.connectionAuthModes(), config.connectionTimeoutMs(),
-            config.maxSubscriptionsPerConnection(), config.maxEventBytes(), config.fanOutParallelism(), config.store(),
-            config.tableName(), config.dynamoDbEndpoint(), config.connectionsEndpoint(), config.region(), config.local());
+        return config.withNamespaces(merged);
     }
 
     /**
@@ -387,18 +378,5 @@ public final class Plugins {
         }
         throw new IllegalStateException("Namespace '" + ns.name() + "' has conflicting " + attribute + ": "
             + previous + " in " + sources.get(ns.name() + "|" + attribute) + " and " + next + " in " + ns.source());
-    }
-
-    private static Set<AuthMode> defaults(SwitchboardConfig config, boolean publish) {
-        Set<AuthMode> found = null;
-        for (NamespaceConfig ns : config.namespaces().values()) {
-            Set<AuthMode> modes = publish ? ns.publishModes() : ns.subscribeModes();
-            if (found == null) {
-                found = modes;
-            } else if (!found.equals(modes)) {
-                return EnumSet.of(AuthMode.API_KEY);
-            }
-        }
-        return found == null ? EnumSet.of(AuthMode.API_KEY) : found;
     }
 }

@@ -165,11 +165,11 @@ class ApiKeyAuthProviderTest {
             arguments(Map.of("x-api-key", OLD_KEY), both, true, AuthMode.API_KEY, null),
             arguments(Map.of("x-api-key", OLD_KEY, "authorization", "t"), both, true, AuthMode.API_KEY, null),
             arguments(Map.of("authorization", "t"), both, false, AuthMode.AWS_LAMBDA, "lambda says no"),
-            arguments(Map.of("x-api-key", OLD_KEY), lambda, false, null,
-                "No valid credentials to publish (allowed auth modes: AWS_LAMBDA)"),
+            arguments(Map.of("x-api-key", OLD_KEY), lambda, false, AuthMode.API_KEY,
+                "API_KEY is not allowed to publish in namespace 'default' (allowed auth modes: AWS_LAMBDA)"),
             arguments(Map.of(), both, false, null, "No valid credentials to publish (allowed auth modes: API_KEY, AWS_LAMBDA)"),
-            arguments(Map.of("x-api-key", OLD_KEY), EnumSet.noneOf(AuthMode.class), false, null,
-                "No valid credentials to publish (allowed auth modes: )"));
+            arguments(Map.of("x-api-key", OLD_KEY), EnumSet.noneOf(AuthMode.class), false, AuthMode.API_KEY,
+                "API_KEY is not allowed to publish in namespace 'default' (allowed auth modes: )"));
     }
 
     @ParameterizedTest

@@ -26,9 +26,16 @@ class SwitchboardConfigTest {
     void from_nothingSet_usesDocumentedDefaults() {
         SwitchboardConfig config = SwitchboardConfig.from(Map.<String, String>of()::get);
         assertEquals(List.of("default", "sample"), config.namespaces().keySet().stream().sorted().toList());
-        assertEquals(Set.of(AuthMode.API_KEY), config.connectionAuthModes());
-        assertEquals(Set.of(AuthMode.API_KEY), config.namespaces().get("default").publishModes());
+        // the shipped example: providers API_KEY + AWS_IAM; connect and publish with either, subscribe with a key
+        assertEquals(Set.of(AuthMode.API_KEY, AuthMode.AWS_IAM), config.auth().providers());
+        assertFalse(config.auth().providersDeclared());
+        assertEquals(Set.of(AuthMode.API_KEY, AuthMode.AWS_IAM), config.connectionAuthModes());
+        assertEquals(Set.of(AuthMode.API_KEY, AuthMode.AWS_IAM), config.namespaces().get("default").publishModes());
         assertEquals(Set.of(AuthMode.API_KEY), config.namespaces().get("default").subscribeModes());
+        assertEquals(Map.of(), config.auth().namespaceOverrides());
+        assertNull(config.auth().cognito());
+        assertNull(config.auth().oidc());
+        assertNull(config.auth().iamCredentials());
         assertTrue(config.apiKeys().isEmpty());
         assertEquals(300_000, config.connectionTimeoutMs());
         assertEquals(200, config.maxSubscriptionsPerConnection());
