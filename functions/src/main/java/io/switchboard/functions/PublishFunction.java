@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.core.auth.VerifiedIamCaller;
 import io.switchboard.core.engine.HttpResult;
+import io.switchboard.core.protocol.FrameCodec;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -40,7 +42,16 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
             }
             Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
             // on the IAM route API Gateway has verified the SigV4 signature; the verified caller is the credential
-            HttpResult result = runtime.engine().publishHttp(headers, body, VerifiedCallers.iam(event));
+            VerifiedIamCaller caller = VerifiedCallers.iam(event);
+            if (caller != null && runtime.config().local()) {
+                // the local gateway does not check signatures on AWS_IAM routes: check it here, as API Gateway would
+                String refusal = VerifiedCallers.localSignatureRefusal(event, headers, body, runtime.config());
+                if (refusal != null) {
+                    return APIGatewayV2HTTPResponse.builder().withStatusCode(403).withHeaders(JSON)
+                        .withBody("{\"message\":" + FrameCodec.quote(refusal) + "}").withIsBase64Encoded(false).build();
+                }
+            }
+            HttpResult result = runtime.engine().publishHttp(headers, body, caller);
             return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(result.status())
                 .withHeaders(JSON)

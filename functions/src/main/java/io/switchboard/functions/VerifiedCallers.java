@@ -1,8 +1,12 @@
 package io.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.switchboard.core.auth.Headers;
+import io.switchboard.core.auth.SigV4Verifier;
 import io.switchboard.core.auth.VerifiedIamCaller;
+import io.switchboard.core.config.SwitchboardConfig;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,26 @@ final class VerifiedCallers {
             iam.getUserId(), iam.getPrincipalOrgId(),
             cognito == null ? null : cognito.getIdentityPoolId(), cognito == null ? null : cognito.getIdentityId(),
             authType, authProvider, sourceIp(event));
+    }
+
+    /**
+     * In the local gateway, which does not verify signatures on {@code AWS_IAM} routes, the request's SigV4
+     * signature checked against the configured credentials ({@code AWS_ACCESS_KEY_ID}, ...): {@code null} when it
+     * verifies, else why not (API Gateway answers 403 then).
+     */
+    static String localSignatureRefusal(APIGatewayV2HTTPEvent event, Map<String, String> headers, String body,
+                                        SwitchboardConfig config) {
+        String path = event.getRawPath() == null ? "/" : event.getRawPath();
+        try {
+            new SigV4Verifier(config.auth().iamCredentials(), config.region(), Clock.systemUTC())
+                .verify("POST", path, event.getRawQueryString(), Headers.of(headers), List.of(body));
+            return null;
+        } catch (SigV4Verifier.Failure f) {
+            return f.reason() == SigV4Verifier.Reason.NO_CREDENTIALS
+                ? "No AWS credentials are configured to verify SigV4 signatures: start the local gateway with "
+                + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set to the credentials clients sign with"
+                : f.getMessage();
+        }
     }
 
     /** The TCP peer API Gateway saw, then the {@code x-forwarded-for} chain the client sent, as AppSync lists them. */

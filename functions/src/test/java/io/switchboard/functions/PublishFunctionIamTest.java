@@ -76,6 +76,16 @@ class PublishFunctionIamTest {
     }
 
     @Test
+    void iamRoute_locally_signatureIsVerifiedForReal() {
+        // in the local gateway nothing upstream checked the fixture's (fake) signature: the function does
+        JsonNode response = invoke(new PublishFunction(runtime("SWITCHBOARD_LOCAL", "true", "AWS_ACCESS_KEY_ID", "AKIDLOCAL",
+            "AWS_SECRET_ACCESS_KEY", "local-secret")), "http-publish-iam.json");
+        assertEquals(403, response.path("statusCode").asInt());
+        assertTrue(json(response.path("body").asText()).path("message").asText().startsWith("Signature expired"),
+            response::toString);
+    }
+
+    @Test
     void runtime_authConfigurationIsCheckedAtStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
             () -> runtime("SWITCHBOARD_NAMESPACE_AUTH", "nowhere:publish=API_KEY"));
