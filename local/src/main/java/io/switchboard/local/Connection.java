@@ -1,0 +1,155 @@
+package io.switchboard.local;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One accepted WebSocket connection: what API Gateway remembers about it (id, connect time,
+ * identity, the authorizer's context) and its serial queue of function invocations. The first
+ * close, from whichever side, wins and is what {@code $disconnect} reports.
+ */
+final class Connection {
+
+    /** Why the connection closed, as {@code $disconnect} will report it. */
+    record Close(int statusCode, String reason) {
+    }
+
+    private final String id;
+    private final long connectedAt;
+    private final String sourceIp;
+    private final String userAgent;
+    private final ObjectNode authorizer;
+    private final SerialExecutor queue;
+    private final AtomicReference<Close> close = new AtomicReference<>();
+    private volatile Session session;
+    private volatile long lastActiveAt;
+    private volatile ScheduledFuture<?> idleTimer;
+    private volatile ScheduledFuture<?> lifetimeTimer;
+
+    Connection(String id, long connectedAt, String sourceIp, String userAgent, ObjectNode authorizer, Executor workers) {
+        this.id = id;
+        this.connectedAt = connectedAt;
+        this.sourceIp = sourceIp;
+        this.userAgent = userAgent;
+        this.authorizer = authorizer;
+        this.queue = new SerialExecutor(workers);
+        this.lastActiveAt = connectedAt;
+    }
+
+    String id() {
+        return id;
+    }
+
+    long connectedAt() {
+        return connectedAt;
+    }
+
+    String sourceIp() {
+        return sourceIp;
+    }
+
+    String userAgent() {
+        return userAgent;
+    }
+
+    /** {@code principalId} and the authorizer's context, as later events carry it; null without an authorizer. */
+    ObjectNode authorizer() {
+        return authorizer;
+    }
+
+    /** Runs {@code task} after everything queued before it for this connection. */
+    void enqueue(Runnable task) {
+        queue.execute(task);
+    }
+
+    void opened(Session session) {
+        this.session = session;
+    }
+
+    void touch() {
+        lastActiveAt = System.currentTimeMillis();
+    }
+
+    long lastActiveAt() {
+        return lastActiveAt;
+    }
+
+    boolean isOpen() {
+        Session s = session;
+        return close.get() == null && s != null && s.isOpen();
+    }
+
+    void timers(ScheduledFuture<?> idle, ScheduledFuture<?> lifetime) {
+        this.idleTimer = idle;
+        this.lifetimeTimer = lifetime;
+    }
+
+    void idleTimer(ScheduledFuture<?> idle) {
+        this.idleTimer = idle;
+    }
+
+    /** Records why the connection ends; true only for the first call. */
+    boolean markClosed(int statusCode, String reason) {
+        if (!close.compareAndSet(null, new Close(statusCode, reason == null ? "" : reason))) {
+            return false;
+        }
+        ScheduledFuture<?> idle = idleTimer;
+        ScheduledFuture<?> lifetime = lifetimeTimer;
+        if (idle != null) {
+            idle.cancel(false);
+        }
+        if (lifetime != null) {
+            lifetime.cancel(false);
+        }
+        return true;
+    }
+
+    Close close() {
+        return close.get();
+    }
+
+    /**
+     * Sends one text message, in frames of at most 32 KB as API Gateway does (a longer message is
+     * fragmented); {@code callback} learns whether all of it was written. Messages never interleave.
+     */
+    void send(String text, Callback callback) {
+        Session s = session;
+        if (s == null || !s.isOpen() || close.get() != null) {
+            callback.fail(new IllegalStateException("connection " + id + " is closed"));
+            return;
+        }
+        List<String> fragments = Utf8Fragments.split(text, WebSocketApi.MAX_FRAME_BYTES);
+        if (fragments.size() == 1) {
+            synchronized (this) {
+                s.sendText(text, callback);
+            }
+            return;
+        }
+        AtomicBoolean failed = new AtomicBoolean();
+        synchronized (this) {
+            for (int i = 0; i < fragments.size(); i++) {
+                boolean last = i == fragments.size() - 1;
+                s.sendPartialText(fragments.get(i), last, Callback.from(last ? callback::succeed : () -> { }, x -> {
+                    if (failed.compareAndSet(false, true)) {
+                        callback.fail(x);
+                    }
+                }));
+            }
+        }
+    }
+
+    /** Closes the socket with {@code statusCode} and {@code reason} (no-op if already closed). */
+    void closeSocket(int statusCode, String reason) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(statusCode, reason, Callback.NOOP);
+        }
+    }
+}
