@@ -54,6 +54,17 @@ final class Recorder implements Subscription.Listener, Consumer<String> {
         assertEquals(state, null, "state never reached; history " + history);
     }
 
+    /** Waits until {@code count} state changes were reported, and returns them. */
+    List<ConnectionState> awaitHistory(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (history.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
     SwitchboardException error() throws InterruptedException {
         SwitchboardException error = errors.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(error, "no error arrived");

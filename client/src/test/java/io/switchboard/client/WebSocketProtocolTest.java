@@ -188,7 +188,7 @@ class WebSocketProtocolTest {
         Recorder recorder = new Recorder();
         Subscription subscription = client.subscribe("/default/*", recorder, recorder);
         ScriptedServer.Peer first = server.nextPeer();
-        first.handshake(300);          // then silence: no ka, no data
+        first.handshake(800);          // then silence: no ka, no data
         Frame.Subscribe subscribe = first.next(Frame.Subscribe.class);
         first.send(new Frame.SubscribeSuccess(subscribe.id()));
         await(subscription.ready());
@@ -211,11 +211,11 @@ class WebSocketProtocolTest {
         Recorder recorder = new Recorder();
         Subscription subscription = client.subscribe("/default/*", recorder, recorder);
         ScriptedServer.Peer peer = server.nextPeer();
-        peer.handshake(400);
+        peer.handshake(1000);
         peer.send(new Frame.SubscribeSuccess(peer.next(Frame.Subscribe.class).id()));
         await(subscription.ready());
-        for (int i = 0; i < 8; i++) {
-            Thread.sleep(150);
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(250);
             peer.send(new Frame.KeepAlive());
         }
         assertNull(server.pollPeer(0));
@@ -236,7 +236,7 @@ class WebSocketProtocolTest {
         second.handshake(300_000);
         assertEquals(subscription.id(), second.next(Frame.Subscribe.class).id());
         assertEquals(List.of(ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.RECONNECTING,
-                ConnectionState.CONNECTED), recorder.history.subList(0, Math.min(4, recorder.history.size())));
+                ConnectionState.CONNECTED), recorder.awaitHistory(4));
     }
 
     @Test
@@ -285,7 +285,7 @@ class WebSocketProtocolTest {
     void noAck_timesOutAndRetries() throws Exception {
         client.close();
         client = SwitchboardClient.newBuilder().endpoint(server.endpoint()).auth(Auth.apiKey("k"))
-                .connectTimeout(Duration.ofMillis(300)).reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
+                .connectTimeout(Duration.ofMillis(1000)).reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
         Recorder recorder = new Recorder();
         Subscription subscription = client.subscribe("/default/*", recorder, recorder);
         ScriptedServer.Peer silent = server.nextPeer();
