@@ -77,8 +77,15 @@ public final class LocalGateway implements AutoCloseable {
         this.replacedProperties = replacedProperties;
     }
 
+    /** The log4j configuration of the command line: the functions' log lines as readable text, on stderr. */
+    static final String LOG_CONFIGURATION = "io/switchboard/local/log4j2-local.xml";
+
     /** Command line entry point; see {@code --help}. */
     public static void main(String[] args) {
+        // Before any logger exists: the functions' own log4j2.xml (Lambda's JSON) is on the class path too.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIGURATION);
+        }
         System.exit(Cli.run(args, System.out, System.err));
     }
 
@@ -150,7 +157,8 @@ public final class LocalGateway implements AutoCloseable {
             WebSocketApi webSocketApi = new WebSocketApi(template, functions, events, log, workers, timers,
                     options.idleTimeout(), options.maxConnectionTime());
             HttpApi httpApi = new HttpApi(template.httpRoutes(), functions, events, log, workers);
-            Console console = new Console(loader, "http://" + domainName + "/event", "ws://" + domainName + "/event/realtime");
+            scheduleEvents(template, options, functions, events, log, workers, timers);
+            Console console = new Console(loader, "http://" + domainName + "/event", "ws://" + domainName + "/event/realtime", apiKey);
             WebSocketUpgradeHandler upgradeHandler = WebSocketUpgradeHandler.from(server, container -> {
                 container.setMaxFrameSize(WebSocketApi.MAX_FRAME_BYTES);
                 container.setAutoFragment(false);
@@ -174,6 +182,33 @@ public final class LocalGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Emulates EventBridge for the template's {@code Schedule} events (the keep-alive): each function is invoked with
+     * a scheduled event at its {@code rate(...)}, or at {@link Options#scheduleRate()}; {@code cron(...)} is not
+     * emulated and only warned about.
+     */
+    private static void scheduleEvents(SamTemplate template, Options options, Functions functions, Events events, GatewayLog log,
+                                       ThreadPoolExecutor workers, ScheduledThreadPoolExecutor timers) {
+        for (SamTemplate.Schedule schedule : template.schedules()) {
+            Duration rate = options.scheduleRate() != null ? options.scheduleRate() : schedule.rate();
+            if (rate == null) {
+                log.warn("schedule " + schedule.expression() + " of " + schedule.functionId() + " is not emulated (only rate(...) is)");
+                continue;
+            }
+            String rule = "switchboard-local-" + schedule.functionId() + schedule.eventName();
+            Runnable invoke = () -> {
+                log.trace(schedule.functionId(), "<-", "scheduled event " + schedule.eventName());
+                try {
+                    functions.invoke(schedule.functionId(), events.scheduled(rule, java.util.UUID.randomUUID().toString(),
+                            System.currentTimeMillis()), java.util.UUID.randomUUID().toString());
+                } catch (LambdaFunction.InvocationException e) {
+                    log.error(e.getMessage() + " on the schedule " + schedule.eventName() + " of " + schedule.functionId(), e.getCause());
+                }
+            };
+            timers.scheduleAtFixedRate(() -> workers.execute(invoke), rate.toMillis(), rate.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Creates the subscription table on a local DynamoDB-protocol server, as the stack does in the cloud. */
     private static void createTable(URI endpoint, String tableName, String region) throws StartException {
         try (DynamoDbClient client = DynamoDbClient.builder()
@@ -193,6 +228,9 @@ public final class LocalGateway implements AutoCloseable {
         http.setSendDateHeader(true);
         // Keep header names as the client cased them: API Gateway passes them through that way.
         http.setHttpCompliance(HttpCompliance.RFC9110.with("switchboard", HttpCompliance.Violation.CASE_SENSITIVE_FIELD_NAME));
+        // ... and their values exactly as sent: Jetty's header cache would otherwise hand back its own spelling of
+        // common values (e.g. "charset=utf-8" for "charset=UTF-8"), which breaks SigV4 signatures over them.
+        http.setHeaderCacheCaseSensitive(true);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
@@ -238,6 +276,8 @@ public final class LocalGateway implements AutoCloseable {
         }
         properties.put("SWITCHBOARD_CONNECTIONS_ENDPOINT", connectionsEndpoint);
         properties.put("SWITCHBOARD_API_KEYS", Ids.sha256Hex(apiKey));
+        // the gateway prints a readable line per request instead of the functions' EMF metric lines
+        properties.put("POWERTOOLS_METRICS_DISABLED", "true");
         properties.put("AWS_REGION", region);
         if (System.getProperty("aws.region") == null) {
             properties.put("aws.region", region);
