@@ -38,6 +38,8 @@ public final class ConnectAuthorizerFunction implements RequestHandler<Map<Strin
     }
 
     private Map<String, Object> authorize(Map<String, Object> event) {
+        Map<String, String> requestContext = Events.stringMap(event.get("requestContext"));
+        Events.logging(requestContext.get("connectionId"), "$connect authorizer", requestContext.get("requestId"));
         Map<String, String> headers = Events.stringMap(event.get("headers"));
         ConnectionAuth auth = authorizer.authorize(headers);
         LOG.info("connect authorization: {}", auth.authorized() ? "allowed" : "refused (" + auth.errorType() + ")");

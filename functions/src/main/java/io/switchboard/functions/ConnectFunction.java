@@ -9,7 +9,6 @@ import io.switchboard.core.engine.ConnectionAuth;
 import io.switchboard.core.engine.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.util.Map;
@@ -34,13 +33,12 @@ public final class ConnectFunction implements RequestHandler<APIGatewayV2WebSock
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> connect(event));
+        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> connect(event)));
     }
 
     private APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event) {
         APIGatewayV2WebSocketEvent.RequestContext rc = event.getRequestContext();
-        MDC.put("connection_id", rc.getConnectionId());
-        MDC.put("route", rc.getRouteKey());
+        Events.logging(rc.getConnectionId(), rc.getRouteKey(), rc.getRequestId());
         Map<String, String> headers = Events.headers(event.getHeaders(), event.getMultiValueHeaders());
         Map<String, Object> authorizer = rc.getAuthorizer();
         Engine engine = runtime.engine();

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -30,8 +29,7 @@ public final class DisconnectFunction implements RequestHandler<APIGatewayV2WebS
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> {
             String connectionId = event.getRequestContext().getConnectionId();
-            MDC.put("connection_id", connectionId);
-            MDC.put("route", "$disconnect");
+            Events.logging(connectionId, "$disconnect", event.getRequestContext().getRequestId());
             runtime.engine().disconnect(connectionId);
             LOG.info("disconnected");
             APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();

@@ -1,12 +1,31 @@
 package io.switchboard.functions;
 
+import org.slf4j.MDC;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Small readers for API Gateway event parts that arrive as loosely typed maps. */
+/** Small readers for API Gateway event parts that arrive as loosely typed maps, and the logging keys they give. */
 final class Events {
     private Events() {}
+
+    /**
+     * Puts the invocation's logging keys in the MDC ({@code PowertoolsLogging.withLogging} clears it afterwards):
+     * {@code connection_id}, {@code route} and {@code request_id} (API Gateway's {@code requestContext.requestId});
+     * null values are left out.
+     */
+    static void logging(String connectionId, String route, String requestId) {
+        if (connectionId != null) {
+            MDC.put("connection_id", connectionId);
+        }
+        if (route != null) {
+            MDC.put("route", route);
+        }
+        if (requestId != null) {
+            MDC.put("request_id", requestId);
+        }
+    }
 
     /** A JSON object of scalar values as a map of strings; anything else is an empty map. */
     static Map<String, String> stringMap(Object value) {

@@ -10,7 +10,6 @@ import io.switchboard.core.engine.MessageResult;
 import io.switchboard.core.spi.ConnectionSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.nio.charset.StandardCharsets;
@@ -38,14 +37,13 @@ public final class MessageFunction implements RequestHandler<APIGatewayV2WebSock
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> handle(event));
+        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> handle(event)));
     }
 
     private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event) {
         APIGatewayV2WebSocketEvent.RequestContext rc = event.getRequestContext();
         String connectionId = rc.getConnectionId();
-        MDC.put("connection_id", connectionId);
-        MDC.put("route", rc.getRouteKey());
+        Events.logging(connectionId, rc.getRouteKey(), rc.getRequestId());
         String body = event.getBody() == null ? "" : event.getBody();
         if (event.isIsBase64Encoded()) {
             body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);

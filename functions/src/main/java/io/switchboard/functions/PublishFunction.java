@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.switchboard.core.auth.VerifiedIamCaller;
 import io.switchboard.core.engine.HttpResult;
 import io.switchboard.core.protocol.FrameCodec;
-import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.nio.charset.StandardCharsets;
@@ -34,8 +33,9 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> {
-            MDC.put("route", "POST /event");
+        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> {
+            Events.logging(null, event.getRouteKey() != null ? event.getRouteKey() : "POST /event",
+                event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
             String body = event.getBody() == null ? "" : event.getBody();
             if (event.getIsBase64Encoded()) {
                 body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
@@ -58,6 +58,6 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
                 .withBody(result.body())
                 .withIsBase64Encoded(false)
                 .build();
-        });
+        }));
     }
 }

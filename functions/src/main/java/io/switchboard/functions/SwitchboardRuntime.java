@@ -33,6 +33,7 @@ public final class SwitchboardRuntime {
     private final Plugins plugins;
     private final Function<SwitchboardConfig, SubscriptionStore> storeFactory;
     private final Function<SwitchboardConfig, ConnectionSender> senderFactory;
+    private final EmfMetrics metrics;
     private volatile Engine engine;
 
     public SwitchboardRuntime(SwitchboardConfig config,
@@ -49,6 +50,14 @@ public final class SwitchboardRuntime {
                               Function<SwitchboardConfig, SubscriptionStore> storeFactory,
                               Function<SwitchboardConfig, ConnectionSender> senderFactory,
                               Plugins plugins) {
+        this(config, storeFactory, senderFactory, plugins, EmfMetrics.from(Env::get));
+    }
+
+    SwitchboardRuntime(SwitchboardConfig config,
+                       Function<SwitchboardConfig, SubscriptionStore> storeFactory,
+                       Function<SwitchboardConfig, ConnectionSender> senderFactory,
+                       Plugins plugins, EmfMetrics metrics) {
+        this.metrics = metrics;
         this.config = plugins.applyTo(config);
         plugins.checkAuthModes(this.config);
         this.plugins = plugins;
@@ -91,11 +100,17 @@ public final class SwitchboardRuntime {
             synchronized (this) {
                 e = engine;
                 if (e == null) {
-                    engine = e = new Engine(config, storeFactory.apply(config), senderFactory.apply(config), auth, plugins);
+                    engine = e = new Engine(config, storeFactory.apply(config), senderFactory.apply(config), auth, plugins,
+                        metrics);
                 }
             }
         }
         return e;
+    }
+
+    /** The engine's metrics, written as one EMF line per invocation that counted something. */
+    EmfMetrics metrics() {
+        return metrics;
     }
 
     // ------------------------------------------------------------------ default parts

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,6 +73,11 @@ final class HttpApi {
         HttpResponses.readBody(request, response, callback, body -> workers.execute(() -> invoke(route, request, body, response, callback)));
     }
 
+    /** The request's line in the gateway log: route, channel and event count, status, time. */
+    private void logRequest(SamTemplate.HttpRoute route, String about, String outcome, long startedNanos) {
+        log.request("HTTP", route.routeKey(), about, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+    }
+
     /**
      * The access key id of a SigV4 {@code Authorization} header, or null. The signature is not checked:
      * the gateway has no credentials to check it against.
@@ -112,6 +118,8 @@ final class HttpApi {
     }
 
     private void invoke(SamTemplate.HttpRoute route, Request request, byte[] body, Response response, Callback callback) {
+        long started = System.nanoTime();
+        String about = GatewayLog.about(Json.parse(body));
         List<Events.Header> headers = new ArrayList<>();
         for (HttpField field : request.getHeaders()) {
             headers.add(new Events.Header(field.getName(), field.getValue()));
@@ -128,6 +136,7 @@ final class HttpApi {
             String accessKey = sigV4AccessKey(request.getHeaders().get(HttpHeader.AUTHORIZATION));
             if (accessKey == null) {
                 log.trace(subject, "->", "403 (no SigV4 Authorization header)");
+                logRequest(route, about, "403 (no SigV4 Authorization header)", started);
                 HttpResponses.json(response, callback, 403, "{\"message\":\"Forbidden\"}");
                 return;
             }
@@ -143,12 +152,14 @@ final class HttpApi {
         } catch (LambdaFunction.InvocationException e) {
             log.error(e.getMessage() + " on " + route.routeKey(), e.getCause());
             log.trace(subject, "->", "500");
+            logRequest(route, about, "500", started);
             HttpResponses.json(response, callback, 500, "{\"message\":\"Internal Server Error\"}");
             return;
         }
         if (!result.isObject() || !result.has("statusCode")) {
             String text = result.isTextual() ? result.asText() : Json.text(result);
             log.trace(subject, "->", "200 " + text);
+            logRequest(route, about, "200", started);
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
@@ -173,11 +184,14 @@ final class HttpApi {
             } catch (IllegalArgumentException e) {
                 log.warn(route.functionId() + " returned isBase64Encoded with a body that is not base64; API Gateway answers 500");
                 response.getHeaders().clear();
+                logRequest(route, about, "500", started);
                 HttpResponses.json(response, callback, 500, "{\"message\":\"Internal Server Error\"}");
                 return;
             }
         }
         log.trace(subject, "->", status + (out == null ? "" : " " + new String(out, StandardCharsets.UTF_8)));
+        String errorType = status >= 400 && out != null ? GatewayLog.outcome(Json.parse(out)) : "";
+        logRequest(route, about, status + (errorType.isEmpty() ? "" : " " + errorType), started);
         response.write(true, out == null ? null : ByteBuffer.wrap(out), callback);
     }
 }

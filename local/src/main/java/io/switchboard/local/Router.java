@@ -46,7 +46,7 @@ final class Router extends Handler.Abstract {
             httpApi.handle(request, response, callback);
             return true;
         }
-        if ("GET".equals(request.getMethod()) && console.serve(path, response, callback)) {
+        if ("GET".equals(request.getMethod()) && console.serve(path, request, response, callback)) {
             return true;
         }
         if (upgradePaths.contains(path)) {

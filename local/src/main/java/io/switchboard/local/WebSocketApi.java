@@ -40,6 +40,7 @@ final class WebSocketApi {
     static final String IDLE_REASON = "Idle timeout";
     static final String LIFETIME_REASON = "Maximum connection duration reached";
     static final String SHUTDOWN_REASON = "Gateway shutting down";
+    private static final String CONNECTION_INIT = "connection_init";
 
     private final SamTemplate template;
     private final Functions functions;
@@ -118,7 +119,9 @@ final class WebSocketApi {
         log.trace(upgrade.connectionId(), "<-", "upgrade " + request.getHttpURI().getPathQuery()
                 + " subprotocols=" + String.join(", ", request.getHeaders().getValuesList(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL)));
         workers.execute(() -> {
+            long started = System.nanoTime();
             Handshake outcome = handshakeOrError(upgrade);
+            log.request(upgrade.connectionId(), SamTemplate.CONNECT_ROUTE, null, connectOutcome(outcome), millisSince(started));
             if (!outcome.accepted()) {
                 log.trace(upgrade.connectionId(), "->", "rejected " + outcome.status());
                 HttpResponses.json(response, callback, outcome.status(), outcome.body());
@@ -153,6 +156,23 @@ final class WebSocketApi {
         static Handshake reject(int status, String message) {
             return new Handshake(false, null, null, status, message == null ? null : "{\"message\":\"" + message + "\"}");
         }
+    }
+
+    /**
+     * The status of a handshake, and whether the connection's credentials were refused: Switchboard's authorizer
+     * accepts the upgrade either way and records its verdict in the context ({@code sbAuth}, {@code sbErrorType}).
+     */
+    private static String connectOutcome(Handshake handshake) {
+        String status = String.valueOf(handshake.status());
+        ObjectNode context = handshake.authorizer();
+        if (context != null && context.path("sbAuth").isTextual() && !"allowed".equals(context.path("sbAuth").asText())) {
+            return status + ", credentials refused: " + GatewayLog.field(context.path("sbErrorType").asText("?"));
+        }
+        return status;
+    }
+
+    private static long millisSince(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 
     private Handshake handshakeOrError(Events.Upgrade upgrade) {
@@ -382,19 +402,28 @@ final class WebSocketApi {
                 return;
             }
             Connection.Close close = connection.close();
+            long started = System.nanoTime();
+            String outcome;
             try {
-                functions.invoke(route.functionId(), events.disconnect(connection, close.statusCode(), close.reason(), Ids.requestId()),
-                        lambdaRequestId());
+                JsonNode result = functions.invoke(route.functionId(),
+                        events.disconnect(connection, close.statusCode(), close.reason(), Ids.requestId()), lambdaRequestId());
+                outcome = result.path("statusCode").asText("200");
             } catch (LambdaFunction.InvocationException e) {
                 log.error(e.getMessage() + " on $disconnect of " + connection.id(), e.getCause());
+                outcome = "Internal server error";
             }
+            String closed = "close " + close.statusCode() + (close.reason() == null || close.reason().isEmpty() ? ""
+                    : " " + GatewayLog.field(close.reason()));
+            log.request(connection.id(), SamTemplate.DISCONNECT_ROUTE, closed, outcome, millisSince(started));
         });
     }
 
     // ------------------------------------------------------------------ messages
 
     private void route(Connection connection, String message) {
-        String key = routeKey(message);
+        long started = System.nanoTime();
+        JsonNode frame = Json.parse(message);
+        String key = routeKey(frame);
         SamTemplate.Route route = template.route(key);
         if (route == null) {
             route = template.route(SamTemplate.DEFAULT_ROUTE);
@@ -402,6 +431,7 @@ final class WebSocketApi {
         String requestId = Ids.requestId();
         if (route == null) {
             send(connection, errorFrame("Forbidden", connection, requestId));
+            log.request(connection.id(), GatewayLog.field(key), GatewayLog.about(frame), "Forbidden (no route)", millisSince(started));
             return;
         }
         JsonNode result;
@@ -410,19 +440,26 @@ final class WebSocketApi {
         } catch (LambdaFunction.InvocationException e) {
             log.error(e.getMessage() + " on route " + route.key() + " of " + connection.id(), e.getCause());
             send(connection, errorFrame("Internal server error", connection, requestId));
+            log.request(connection.id(), route.key(), GatewayLog.about(frame), "Internal server error", millisSince(started));
             return;
         }
-        if (route.routeResponse()) {
-            JsonNode body = result.path("body");
-            if (body.isTextual()) {
-                send(connection, body.asText());
-            }
+        JsonNode body = result.path("body");
+        if (route.routeResponse() && body.isTextual()) {
+            send(connection, body.asText());
+        }
+        if (!CONNECTION_INIT.equals(route.key())) { // the connect line already says how a connection went
+            String outcome = body.isTextual() ? GatewayLog.outcome(Json.parse(body.asText())) : "";
+            log.request(connection.id(), route.key(), GatewayLog.about(frame),
+                    outcome.isEmpty() ? result.path("statusCode").asText("200") : outcome, millisSince(started));
         }
     }
 
     /** The route key selected by the route selection expression; non-JSON, a missing field or a non-scalar select {@code $default}. */
     String routeKey(String message) {
-        JsonNode node = Json.parse(message);
+        return routeKey(Json.parse(message));
+    }
+
+    private String routeKey(JsonNode node) {
         for (String field : selectionPath) {
             node = node.path(field);
         }

@@ -461,7 +461,7 @@ class LocalGatewayTest {
         for (String scheme : List.of("http", "https")) {
             HttpResponse<String> console = send(HttpRequest.newBuilder(URI.create(scheme + "://" + host + "/")).GET());
             assertEquals(200, console.statusCode(), scheme);
-            assertTrue(console.body().contains("Switchboard local gateway"), scheme);
+            assertTrue(console.body().contains("<title>Switchboard console</title>"), scheme);
             HttpResponse<String> publish = send(HttpRequest.newBuilder(URI.create(scheme + "://" + host + "/event"))
                     .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")));
             assertEquals(202, publish.statusCode(), scheme);

@@ -22,12 +22,15 @@ import io.switchboard.core.protocol.FrameException;
 import io.switchboard.core.protocol.ProtocolError;
 import io.switchboard.core.spi.ConnectionRecord;
 import io.switchboard.core.spi.ConnectionSender;
+import io.switchboard.core.spi.Metrics;
+import io.switchboard.core.spi.Metrics.Metric;
 import io.switchboard.core.spi.StoreUnavailableException;
 import io.switchboard.core.spi.Subscriber;
 import io.switchboard.core.spi.SubscriptionRejectedException;
 import io.switchboard.core.spi.SubscriptionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,6 +59,7 @@ public final class Engine {
     private final Plugins plugins;
     private final FanOut fanOut;
     private final ConnectAuthorizer connectAuthorizer;
+    private final Metrics metrics;
     private final String connectionAck;
     private final String keepAlive = FrameCodec.encode(new Frame.KeepAlive());
 
@@ -66,6 +70,13 @@ public final class Engine {
     /** An engine that runs the namespace handlers of {@code plugins}; their namespaces join the configured ones. */
     public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth,
                   Plugins plugins) {
+        this(config, store, sender, auth, plugins, Metrics.none());
+    }
+
+    /** An engine that also counts what it does into {@code metrics} (see {@link Metric}). */
+    public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth,
+                  Plugins plugins, Metrics metrics) {
+        this.metrics = metrics;
         this.config = plugins.applyTo(config);
         this.plugins = plugins;
         this.store = store;
@@ -109,6 +120,7 @@ public final class Engine {
         if (connectionAuth.authorized()) {
             store.putConnection(new ConnectionRecord(connectionId, connectedAtMillis,
                 connectionAuth.mode() == null ? Map.of() : Map.of("authMode", connectionAuth.mode().name())));
+            metrics.add(Metric.CONNECTS, 1);
         }
         return new ConnectResult(200, subprotocol);
     }
@@ -119,8 +131,19 @@ public final class Engine {
 
     // ------------------------------------------------------------------ WebSocket frames
 
-    /** Handles one client frame; the result lists the frames to send back to that connection, in order. */
+    /**
+     * Handles one client frame; the result lists the frames to send back to that connection, in order. While it
+     * runs, the frame's {@code namespace} and {@code channel} are in the logging MDC.
+     */
     public MessageResult message(String connectionId, String text, ConnectionAuth connectionAuth) {
+        try {
+            return handleMessage(connectionId, text, connectionAuth);
+        } finally {
+            clearChannelLogging();
+        }
+    }
+
+    private MessageResult handleMessage(String connectionId, String text, ConnectionAuth connectionAuth) {
         if (!connectionAuth.authorized()) {
             String frame = FrameCodec.encode(new Frame.ConnectionError(
                 List.of(new ProtocolError(connectionAuth.errorType(), connectionAuth.message()))));
@@ -165,6 +188,7 @@ public final class Engine {
         } catch (InvalidChannelException e) {
             throw new FrameException("subscribe", frame.id(), ErrorTypes.BAD_REQUEST, e.getMessage());
         }
+        channelLogging(pattern.namespace(), pattern.value());
         NamespaceConfig namespace = namespace("subscribe", frame.id(), pattern.namespace());
         AuthDecision decision = auth.authorize(new AuthRequest(Operation.SUBSCRIBE, Headers.of(frame.authorization()),
             namespace.name(), frame.channel(), () -> signedBody(frame.channel(), null)), namespace.subscribeModes());
@@ -184,6 +208,7 @@ public final class Engine {
                     "The connection is not registered (it may have expired); reconnect and subscribe again");
             };
         }
+        metrics.add(Metric.SUBSCRIBES, 1);
         return FrameCodec.encode(new Frame.SubscribeSuccess(frame.id()));
     }
 
@@ -221,6 +246,14 @@ public final class Engine {
      * API Gateway event; {@code null} is the same as {@link #publishHttp(Map, String)}.
      */
     public HttpResult publishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller) {
+        try {
+            return handlePublishHttp(headers, body, verifiedIamCaller);
+        } finally {
+            clearChannelLogging();
+        }
+    }
+
+    private HttpResult handlePublishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller) {
         try {
             JsonNode root;
             try {
@@ -344,9 +377,11 @@ public final class Engine {
             failed = runPublishHandler(handler, type, id, channel, events, published, decision, headers, suffixes);
         }
         if (!suffixes.isEmpty()) {
+            long started = System.nanoTime();
             List<Subscriber> subscribers = store.findSubscribers(channel);
-            fanOut.deliver(subscribers, suffixes);
+            count(fanOut.deliver(subscribers, suffixes), started);
         }
+        metrics.add(Metric.PUBLISHES, 1);
         return new Broadcast(published, failed);
     }
 
@@ -378,6 +413,10 @@ public final class Engine {
         for (Frame.FailedEvent f : result.failed()) {
             published.removeIf(p -> p.index() == f.index());
         }
+        long notBroadcast = result.texts().stream().filter(java.util.Objects::isNull).count();
+        if (notBroadcast > result.failed().size()) {
+            metrics.add(Metric.DROPPED_EVENTS, notBroadcast - result.failed().size());
+        }
         return result.failed();
     }
 
@@ -404,11 +443,33 @@ public final class Engine {
     }
 
     private ChannelPath publishChannel(String type, String id, String raw) {
+        ChannelPath channel;
         try {
-            return ChannelPath.parse(raw);
+            channel = ChannelPath.parse(raw);
         } catch (InvalidChannelException e) {
             throw new FrameException(type, id, ErrorTypes.BAD_REQUEST, e.getMessage());
         }
+        channelLogging(channel.namespace(), channel.path());
+        return channel;
+    }
+
+    /** Counts one fan-out's outcome, {@code started} being when the subscriber lookup began. */
+    private void count(FanOutReport report, long started) {
+        metrics.add(Metric.DELIVERIES, report.delivered());
+        metrics.add(Metric.GONE_CONNECTIONS, report.goneConnections());
+        metrics.add(Metric.FAILED_SENDS, report.failed());
+        metrics.add(Metric.FAN_OUT_LATENCY, (System.nanoTime() - started) / 1_000_000.0);
+    }
+
+    /** The logging keys of a validated channel, for the rest of the engine call. */
+    private static void channelLogging(String namespace, String channel) {
+        MDC.put("namespace", namespace);
+        MDC.put("channel", channel);
+    }
+
+    private static void clearChannelLogging() {
+        MDC.remove("namespace");
+        MDC.remove("channel");
     }
 
     private NamespaceConfig namespace(String type, String id, String name) {
