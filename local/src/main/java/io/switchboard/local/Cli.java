@@ -33,6 +33,8 @@ final class Cli {
               --table NAME                  table on that endpoint, created if missing (default switchboard-local)
               --env NAME=VALUE              extra system property for the functions (repeatable)
               --workers N                   threads invoking functions (default 64)
+              --schedule-rate-seconds N     fire the template's Schedule events (the keep-alive) every N s
+                                            instead of at their own rate(...)
               --trace                       log every frame in and out (credentials masked)
               --help                        show this help
 
@@ -134,6 +136,8 @@ final class Cli {
                 case "--dynamodb-endpoint" -> builder.dynamoDbEndpoint(url(arg, value != null ? value : next(args, ++i, arg)));
                 case "--table" -> builder.tableName(nonEmpty(arg, value != null ? value : next(args, ++i, arg)));
                 case "--workers" -> builder.workerThreads(integer(arg, value != null ? value : next(args, ++i, arg), 1, 10_000));
+                case "--schedule-rate-seconds" -> builder.scheduleRate(
+                        Duration.ofSeconds(integer(arg, value != null ? value : next(args, ++i, arg), 1, Integer.MAX_VALUE)));
                 case "--env" -> {
                     String pair = value != null ? value : next(args, ++i, arg);
                     int split = pair.indexOf('=');

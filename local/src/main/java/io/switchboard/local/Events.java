@@ -51,6 +51,24 @@ final class Events {
         this.accountId = accountId;
     }
 
+    /**
+     * The event EventBridge sends for a {@code Schedule} event: {@code detail-type} "Scheduled Event",
+     * the rule's ARN in {@code resources}, an empty {@code detail}.
+     */
+    ObjectNode scheduled(String ruleName, String id, long time) {
+        ObjectNode event = Json.object();
+        event.put("version", "0");
+        event.put("id", id);
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", accountId);
+        event.put("time", java.time.Instant.ofEpochMilli(time).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", region);
+        event.putArray("resources").add("arn:aws:events:" + region + ":" + accountId + ":rule/" + ruleName);
+        event.set("detail", Json.object());
+        return event;
+    }
+
     String methodArn(String routeKey) {
         return "arn:aws:execute-api:" + region + ":" + accountId + ":" + apiId + "/" + stage + "/" + routeKey;
     }

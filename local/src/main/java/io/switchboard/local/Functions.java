@@ -16,7 +16,7 @@ final class Functions {
         this.functions = functions;
     }
 
-    /** Loads every function a route, authorizer or HTTP route of {@code template} invokes. */
+    /** Loads every function a route, authorizer, HTTP route or schedule of {@code template} invokes. */
     static Functions load(SamTemplate template, ClassLoader loader, String region, String accountId) throws StartException {
         Set<String> used = new LinkedHashSet<>();
         template.routes().values().forEach(route -> {
@@ -26,6 +26,7 @@ final class Functions {
             used.add(route.functionId());
         });
         template.httpRoutes().forEach(route -> used.add(route.functionId()));
+        template.schedules().forEach(schedule -> used.add(schedule.functionId()));
         Map<String, LambdaFunction> loaded = new LinkedHashMap<>();
         for (String id : used) {
             SamTemplate.FunctionSpec spec = template.functions().get(id);

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param tableName         the table on {@code dynamoDbEndpoint}, created if missing
  * @param environment       extra system properties for the functions, applied last (may override the gateway's own)
  * @param workerThreads     threads invoking functions (per-connection order is kept regardless)
+ * @param scheduleRate      how often every {@code Schedule} event of the template fires, instead of its own
+ *                          {@code rate(...)}; null keeps the template's (the keep-alive's KeepAliveRateMinutes)
  */
 public record Options(
         String host,
@@ -36,7 +38,8 @@ public record Options(
         URI dynamoDbEndpoint,
         String tableName,
         Map<String, String> environment,
-        int workerThreads) {
+        int workerThreads,
+        Duration scheduleRate) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -60,6 +63,9 @@ public record Options(
         }
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads must be at least 1");
+        }
+        if (scheduleRate != null && (scheduleRate.isNegative() || scheduleRate.isZero())) {
+            throw new IllegalArgumentException("scheduleRate must be positive");
         }
         environment = Map.copyOf(environment);
     }
@@ -86,6 +92,7 @@ public record Options(
         private String tableName = DEFAULT_TABLE_NAME;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private int workerThreads = DEFAULT_WORKER_THREADS;
+        private Duration scheduleRate;
 
         private Builder() {
         }
@@ -152,9 +159,15 @@ public record Options(
             return this;
         }
 
+        /** Fire every {@code Schedule} event of the template at this rate instead of its own (null: the template's). */
+        public Builder scheduleRate(Duration scheduleRate) {
+            this.scheduleRate = scheduleRate;
+            return this;
+        }
+
         public Options build() {
             return new Options(host, port, apiKey, template, tlsDirectory, idleTimeout, maxConnectionTime, trace,
-                    dynamoDbEndpoint, tableName, environment, workerThreads);
+                    dynamoDbEndpoint, tableName, environment, workerThreads, scheduleRate);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.local;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * What the gateway needs from {@code template.yaml}: the WebSocket API (route selection, routes,
  * their integrations and the {@code $connect} authorizer, the stage), the HTTP API routes declared
- * as {@code HttpApi} events, and the Java functions with their handler, timeout and environment.
+ * as {@code HttpApi} events, the functions' enabled {@code Schedule} events, and the Java functions
+ * with their handler, timeout and environment.
  */
 record SamTemplate(
         String stage,
@@ -22,7 +24,8 @@ record SamTemplate(
         Map<String, Route> routes,
         List<HttpRoute> httpRoutes,
         Map<String, FunctionSpec> functions,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        List<Schedule> schedules) {
 
     static final String DEFAULT_ROUTE = "$default";
     static final String CONNECT_ROUTE = "$connect";
@@ -44,6 +47,29 @@ record SamTemplate(
         String routeKey() {
             return method + " " + path;
         }
+    }
+
+    /**
+     * An enabled {@code Schedule} event of a function: its {@code Schedule} expression and, for
+     * {@code rate(N unit)} expressions, the rate (null for {@code cron(...)}, which is not emulated).
+     */
+    record Schedule(String functionId, String eventName, String expression, Duration rate) {
+    }
+
+    private static final Pattern RATE = Pattern.compile("rate\\(\\s*([1-9][0-9]*)\\s+(minutes?|hours?|days?)\\s*\\)");
+
+    /** The rate of an EventBridge {@code rate(N unit)} expression, or null for anything else. */
+    static Duration rate(String expression) {
+        Matcher m = RATE.matcher(expression.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).replaceAll("s$", "")) {
+            case "minute" -> Duration.ofMinutes(n);
+            case "hour" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** A function: logical id, {@code Handler}, {@code Timeout} in seconds, {@code MemorySize}, literal environment. */
@@ -118,6 +144,23 @@ record SamTemplate(
                 routes.put(key, new Route(key, function, authorizer, routeResponse));
             }
 
+            List<Schedule> schedules = new ArrayList<>();
+            for (String id : ofType("AWS::Serverless::Function")) {
+                map(properties(id).get("Events")).forEach((name, event) -> {
+                    Map<String, Object> definition = map(event);
+                    if (!"Schedule".equals(definition.get("Type"))) {
+                        return;
+                    }
+                    Map<String, Object> props = map(definition.get("Properties"));
+                    boolean disabled = Boolean.FALSE.equals(props.get("Enabled")) || "false".equals(String.valueOf(props.get("Enabled")))
+                            || "DISABLED".equals(String.valueOf(props.get("State")));
+                    if (!disabled && functions.containsKey(id)) {
+                        String expression = text(props.get("Schedule"), "Schedule of " + id + "." + name);
+                        schedules.add(new Schedule(id, name, expression, rate(expression)));
+                    }
+                });
+            }
+
             List<HttpRoute> httpRoutes = new ArrayList<>();
             for (String id : ofType("AWS::Serverless::Function")) {
                 map(properties(id).get("Events")).forEach((name, event) -> {
@@ -137,7 +180,7 @@ record SamTemplate(
             Map<String, String> environment = new LinkedHashMap<>();
             functions.values().forEach(f -> environment.putAll(f.environment()));
             return new SamTemplate(stage(apiId), selection, Map.copyOf(routes), List.copyOf(httpRoutes),
-                    Map.copyOf(functions), Map.copyOf(environment));
+                    Map.copyOf(functions), Map.copyOf(environment), List.copyOf(schedules));
         }
 
         /** The event's {@code Auth.Authorizer}, else its API's {@code Auth.DefaultAuthorizer}; {@code NONE} is null. */

@@ -37,11 +37,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import static io.switchboard.aws.DynamoDbTables.GSI1;
 import static io.switchboard.aws.DynamoDbTables.GSI1_PK;
 import static io.switchboard.aws.DynamoDbTables.GSI1_SK;
+import static io.switchboard.aws.DynamoDbTables.GSI2;
+import static io.switchboard.aws.DynamoDbTables.GSI2_PK;
+import static io.switchboard.aws.DynamoDbTables.GSI2_SK;
 import static io.switchboard.aws.DynamoDbTables.PK;
 import static io.switchboard.aws.DynamoDbTables.SK;
 import static io.switchboard.aws.DynamoDbTables.TTL;
@@ -52,14 +56,16 @@ import static io.switchboard.aws.DynamoDbTables.TTL;
  *
  * <ul>
  *   <li>connection: {@code pk=C#<connectionId>, sk=META}, {@code connectedAt}, {@code subCount}, {@code attrs},
- *       {@code ttl};</li>
+ *       {@code gsi2pk=CONNS#<shard>} (one of {@value #CONNECTION_SHARDS} by the id's hash),
+ *       {@code gsi2sk=<connectionId>}, {@code ttl};</li>
  *   <li>subscription: {@code pk=C#<connectionId>, sk=S#<subscriptionId>}, {@code pattern},
  *       {@code gsi1pk=CH#<pattern>}, {@code gsi1sk=<connectionId>#<subscriptionId>}, {@code ttl} (the
  *       connection's).</li>
  * </ul>
  *
  * A publish runs one paginated query on {@code gsi1} per pattern that matches the channel, in parallel on the
- * given executor. The subscription limit is an atomic counter on the connection item; a subscribe costs two writes.
+ * given executor. The keep-alive walk runs one paginated query on {@code gsi2} per connection shard. The
+ * subscription limit is an atomic counter on the connection item; a subscribe costs two writes.
  * Every SDK failure other than a failed condition becomes a {@link StoreUnavailableException} that keeps the cause.
  * Thread-safe.
  */
@@ -68,12 +74,20 @@ public final class DynamoDbSubscriptionStore implements SubscriptionStore {
     /** API Gateway closes a WebSocket after 2 hours; items live 10 minutes longer in case {@code $disconnect} is lost. */
     public static final Duration EXPIRY_AFTER_CONNECT = Duration.ofHours(2).plusMinutes(10);
 
+    /**
+     * Connection items are spread over this many {@code gsi2} partitions ({@code CONNS#0} .. {@code CONNS#15}), so
+     * that connects do not all write to one index partition and a walk can query the shards in parallel. Fixed:
+     * changing it would hide the connections written under the old number until they expire.
+     */
+    public static final int CONNECTION_SHARDS = 16;
+
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbSubscriptionStore.class);
 
     private static final String META = "META";
     private static final String CONNECTION_PREFIX = "C#";
     private static final String SUBSCRIPTION_PREFIX = "S#";
     private static final String CHANNEL_PREFIX = "CH#";
+    private static final String CONNECTIONS_PREFIX = "CONNS#";
     private static final String CONNECTED_AT = "connectedAt";
     private static final String SUB_COUNT = "subCount";
     private static final String ATTRS = "attrs";
@@ -150,6 +164,8 @@ public final class DynamoDbSubscriptionStore implements SubscriptionStore {
             CONNECTED_AT, number(connection.connectedAtMillis()),
             SUB_COUNT, ZERO,
             ATTRS, AttributeValue.fromM(attrs),
+            GSI2_PK, string(CONNECTIONS_PREFIX + Math.floorMod(connection.connectionId().hashCode(), CONNECTION_SHARDS)),
+            GSI2_SK, string(connection.connectionId()),
             TTL, number(connectedAt / 1000 + EXPIRY_AFTER_CONNECT.toSeconds()));
         PutItemResponse put = call("PutItem", () -> client.putItem(b -> b.tableName(tableName).item(item)
             .returnValues(ReturnValue.ALL_OLD)));
@@ -238,6 +254,30 @@ public final class DynamoDbSubscriptionStore implements SubscriptionStore {
     @Override
     public void removeConnection(String connectionId) {
         deleteAll(itemKeys(connectionId, null));
+    }
+
+    @Override
+    public void forEachConnection(int shard, int shards, Consumer<String> action) {
+        SubscriptionStore.checkShard(shard, shards);
+        for (int partition = shard; partition < CONNECTION_SHARDS; partition += shards) {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(tableName).indexName(GSI2)
+                .keyConditionExpression(GSI2_PK + " = :p")
+                .expressionAttributeValues(Map.of(":p", string(CONNECTIONS_PREFIX + partition)))
+                .projectionExpression(GSI2_SK)
+                .limit(queryPageSize);
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryRequest request = query.exclusiveStartKey(start).build();
+                QueryResponse page = call("Query", () -> client.query(request));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    AttributeValue id = item.get(GSI2_SK);
+                    if (id != null && id.s() != null) {
+                        action.accept(id.s());
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
     }
 
     // --- lookups ---------------------------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ public final class DynamoDbTables {
     static final String GSI1 = "gsi1";
     static final String GSI1_PK = "gsi1pk";
     static final String GSI1_SK = "gsi1sk";
+    /** The connections index: {@code gsi2pk = CONNS#<shard>}, {@code gsi2sk = <connectionId>}, on connection items only. */
+    static final String GSI2 = "gsi2";
+    static final String GSI2_PK = "gsi2pk";
+    static final String GSI2_SK = "gsi2sk";
     static final String TTL = "ttl";
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTables.class);
@@ -39,12 +43,13 @@ public final class DynamoDbTables {
     private DynamoDbTables() {}
 
     /**
-     * Creates the table (on-demand billing, the {@code gsi1} index, expiry on {@code ttl}) unless it exists, and
-     * returns once table and index are {@code ACTIVE}. A server without {@code UpdateTimeToLive} (dynalite) gets a
-     * table without expiry.
+     * Creates the table (on-demand billing, the {@code gsi1} subscriptions index and the {@code gsi2} connections
+     * index, expiry on {@code ttl}) unless it exists, and returns once table and indexes are {@code ACTIVE}. A server
+     * without {@code UpdateTimeToLive} (dynalite) gets a table without expiry. An existing Switchboard table made
+     * before {@code gsi2} existed gets it added where the server can (DynamoDB; dynalite cannot).
      *
-     * @throws IllegalStateException when a table of that name exists without the {@code gsi1} index, or does not
-     *     become active within five minutes
+     * @throws IllegalStateException when a table of that name exists without the {@code gsi1} index, lacks
+     *     {@code gsi2} on a server that cannot add it, or does not become active within five minutes
      */
     public static void createIfMissing(DynamoDbClient client, String tableName) {
         TableDescription existing = describe(client, tableName);
@@ -52,13 +57,10 @@ public final class DynamoDbTables {
             try {
                 client.createTable(b -> b.tableName(tableName)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(string(PK), string(SK), string(GSI1_PK), string(GSI1_SK))
+                    .attributeDefinitions(string(PK), string(SK), string(GSI1_PK), string(GSI1_SK), string(GSI2_PK),
+                        string(GSI2_SK))
                     .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
-                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(GSI1)
-                        .keySchema(key(GSI1_PK, KeyType.HASH), key(GSI1_SK, KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                        .build()));
+                    .globalSecondaryIndexes(keysOnlyIndex(GSI1, GSI1_PK, GSI1_SK), keysOnlyIndex(GSI2, GSI2_PK, GSI2_SK)));
                 LOG.atInfo().addKeyValue("table", tableName).log("created the subscription table");
             } catch (ResourceInUseException e) {
                 LOG.atDebug().addKeyValue("table", tableName).log("the subscription table is being created elsewhere");
@@ -70,10 +72,37 @@ public final class DynamoDbTables {
                 throw new IllegalStateException("Table '" + tableName + "' exists but has no index '" + GSI1
                     + "' (hash " + GSI1_PK + ", range " + GSI1_SK + "); it was not made for Switchboard");
             }
-            if (!isActive(existing)) {
+            if (existing.globalSecondaryIndexes().stream().noneMatch(i -> GSI2.equals(i.indexName()))) {
+                addConnectionsIndex(client, tableName);
+                waitUntilActive(client, tableName);
+            } else if (!isActive(existing)) {
                 waitUntilActive(client, tableName);
             }
         }
+    }
+
+    /** Adds {@code gsi2} to a table made before it existed; its connections written since then are indexed. */
+    private static void addConnectionsIndex(DynamoDbClient client, String tableName) {
+        try {
+            client.updateTable(b -> b.tableName(tableName)
+                .attributeDefinitions(string(GSI2_PK), string(GSI2_SK))
+                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(GSI2)
+                    .keySchema(key(GSI2_PK, KeyType.HASH), key(GSI2_SK, KeyType.RANGE))
+                    .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))));
+            LOG.atInfo().addKeyValue("table", tableName).log("added the connections index gsi2");
+        } catch (DynamoDbException e) {
+            throw new IllegalStateException("Table '" + tableName + "' has no index '" + GSI2 + "' (hash " + GSI2_PK
+                + ", range " + GSI2_SK + "), which keep-alive needs, and the server could not add it ("
+                + e.getMessage() + "). The table holds only live connections: delete it and start again.", e);
+        }
+    }
+
+    private static GlobalSecondaryIndex keysOnlyIndex(String name, String hashKey, String rangeKey) {
+        return GlobalSecondaryIndex.builder()
+            .indexName(name)
+            .keySchema(key(hashKey, KeyType.HASH), key(rangeKey, KeyType.RANGE))
+            .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
+            .build();
     }
 
     private static void enableExpiry(DynamoDbClient client, String tableName) {

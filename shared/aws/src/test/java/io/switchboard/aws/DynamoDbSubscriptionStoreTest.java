@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -93,8 +94,11 @@ class DynamoDbSubscriptionStoreTest extends SubscriptionStoreContract {
         store.putConnection(new ConnectionRecord("c1", CONNECTED_AT, Map.of("authMode", "API_KEY", "sub", "user-1")));
 
         Map<String, AttributeValue> item = rawItem("c1", "META");
-        assertEquals(Set.of("pk", "sk", "connectedAt", "subCount", "attrs", "ttl"), item.keySet());
+        assertEquals(Set.of("pk", "sk", "connectedAt", "subCount", "attrs", "gsi2pk", "gsi2sk", "ttl"), item.keySet());
         assertEquals("C#c1", item.get("pk").s());
+        assertEquals("CONNS#" + Math.floorMod("c1".hashCode(), DynamoDbSubscriptionStore.CONNECTION_SHARDS),
+            item.get("gsi2pk").s());
+        assertEquals("c1", item.get("gsi2sk").s());
         assertEquals(Long.toString(CONNECTED_AT), item.get("connectedAt").n());
         assertEquals("0", item.get("subCount").n());
         assertEquals(Map.of("authMode", AttributeValue.fromS("API_KEY"), "sub", AttributeValue.fromS("user-1")),
@@ -240,6 +244,34 @@ class DynamoDbSubscriptionStoreTest extends SubscriptionStoreContract {
         assertEquals(Map.of("Query", 7L, "BatchWriteItem", 2L), CALLS.since(before));
         assertTrue(client.query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
             .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("C#c1")))).items().isEmpty());
+    }
+
+    @Test
+    void forEachConnection_allShards_costsOneQueryPerIndexPartitionPlusPages() {
+        for (int i = 0; i < 40; i++) {
+            connect("c" + i);
+        }
+        Map<String, Long> before = CALLS.snapshot();
+
+        List<String> all = walk(0, 1);
+
+        assertEquals(40, all.size());
+        // 16 partitions of gsi2, each one query, plus one more per full page of 5 (the last page of a partition
+        // holding a multiple of 5 needs one more, empty, query).
+        long queries = CALLS.since(before).get("Query");
+        assertTrue(queries >= DynamoDbSubscriptionStore.CONNECTION_SHARDS && queries <= 16 + 40 / PAGE_SIZE + 16,
+            "queries: " + queries);
+        assertEquals(Set.of("Query"), CALLS.since(before).keySet(), "only queries: " + CALLS.since(before));
+    }
+
+    @Test
+    void forEachConnection_oneShardOfFour_queriesOnlyItsIndexPartitions() {
+        connect("c1");
+        Map<String, Long> before = CALLS.snapshot();
+
+        walk(1, 4);
+
+        assertEquals(Map.of("Query", (long) DynamoDbSubscriptionStore.CONNECTION_SHARDS / 4), CALLS.since(before));
     }
 
     @Test

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,10 +63,13 @@ class DynamoDbTablesTest {
         assertEquals(BillingMode.PAY_PER_REQUEST, table.billingModeSummary().billingMode());
         assertEquals(List.of(key("pk", KeyType.HASH), key("sk", KeyType.RANGE)), table.keySchema());
         assertTrue(table.attributeDefinitions().stream().allMatch(a -> a.attributeType() == ScalarAttributeType.S));
-        GlobalSecondaryIndexDescription gsi = table.globalSecondaryIndexes().get(0);
-        assertEquals("gsi1", gsi.indexName());
-        assertEquals(List.of(key("gsi1pk", KeyType.HASH), key("gsi1sk", KeyType.RANGE)), gsi.keySchema());
-        assertEquals(ProjectionType.KEYS_ONLY, gsi.projection().projectionType());
+        assertEquals(List.of("gsi1", "gsi2"),
+            table.globalSecondaryIndexes().stream().map(GlobalSecondaryIndexDescription::indexName).sorted().toList());
+        for (GlobalSecondaryIndexDescription gsi : table.globalSecondaryIndexes()) {
+            String name = gsi.indexName();
+            assertEquals(List.of(key(name + "pk", KeyType.HASH), key(name + "sk", KeyType.RANGE)), gsi.keySchema());
+            assertEquals(ProjectionType.KEYS_ONLY, gsi.projection().projectionType(), name);
+        }
     }
 
     @Test
@@ -87,6 +91,25 @@ class DynamoDbTablesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
             () -> DynamoDbTables.createIfMissing(client, "foreign"));
         assertTrue(e.getMessage().contains("'foreign'") && e.getMessage().contains("gsi1"), e.getMessage());
+    }
+
+    @Test
+    void createIfMissing_tableFromBeforeTheConnectionsIndex_failsClearlyWhereItCannotBeAdded() {
+        client.createTable(c -> c.tableName("older").billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(Stream.of("pk", "sk", "gsi1pk", "gsi1sk").map(DynamoDbTablesTest::string).toList())
+            .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+            .globalSecondaryIndexes(g -> g.indexName("gsi1")
+                .keySchema(key("gsi1pk", KeyType.HASH), key("gsi1sk", KeyType.RANGE))
+                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))));
+
+        // dynalite's UpdateTable cannot create an index; DynamoDB can, and then this call succeeds.
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> DynamoDbTables.createIfMissing(client, "older"));
+        assertTrue(e.getMessage().contains("'older'") && e.getMessage().contains("gsi2"), e.getMessage());
+    }
+
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
     }
 
     private static KeySchemaElement key(String name, KeyType type) {

@@ -98,6 +98,9 @@ class EventFixturesTest {
                 if ("REQUEST".equals(event.path("type").asText())) {
                     route = "authorizer " + route;                                 // REQUEST authorizer event
                 }
+                if ("Scheduled Event".equals(event.path("detail-type").asText())) {
+                    route = "schedule";                                            // EventBridge Schedule event
+                }
                 Set<String> routes = routesOf.getOrDefault(entry.getKey(), Set.of());
                 if (!routes.contains(route)) {
                     problems.add("events/" + file + " (" + route + ") is listed under " + entry.getKey()
@@ -135,6 +138,8 @@ class EventFixturesTest {
                 if ("HttpApi".equals(map(e).get("Type"))) {
                     Map<String, Object> p = properties(map(e));
                     routes.computeIfAbsent(function, f -> new TreeSet<>()).add(p.get("Method") + " " + p.get("Path"));
+                } else if ("Schedule".equals(map(e).get("Type"))) {
+                    routes.computeIfAbsent(function, f -> new TreeSet<>()).add("schedule");
                 }
             });
         }

@@ -28,7 +28,11 @@ import java.util.stream.Collectors;
  * @param apiKeys valid API keys as digests ({@code SWITCHBOARD_API_KEYS})
  * @param connectionAuthModes modes accepted on connect ({@code SWITCHBOARD_CONNECT_AUTH_MODES}, default
  *     API_KEY,AWS_IAM)
- * @param connectionTimeoutMs advertised in {@code connection_ack} ({@code SWITCHBOARD_CONNECTION_TIMEOUT_MS})
+ * @param connectionTimeoutMs advertised in {@code connection_ack} ({@code SWITCHBOARD_CONNECTION_TIMEOUT_MS}):
+ *     clients drop a connection that receives no {@code ka} or {@code data} for this long
+ * @param keepAliveRateMinutes how often the scheduled keep-alive sends {@code ka} to every connection
+ *     ({@code SWITCHBOARD_KEEPALIVE_RATE_MINUTES}, the template's {@code KeepAliveRateMinutes}); 0 when not
+ *     declared. When declared it must be shorter than {@code connectionTimeoutMs}.
  * @param maxSubscriptionsPerConnection {@code SWITCHBOARD_MAX_SUBSCRIPTIONS}, default 200
  * @param maxEventBytes the largest event, JSON-escaped as in a data frame ({@code SWITCHBOARD_MAX_EVENT_BYTES})
  * @param fanOutParallelism concurrent sends during one fan-out ({@code SWITCHBOARD_FANOUT_PARALLELISM})
@@ -45,6 +49,7 @@ public record SwitchboardConfig(
     List<ApiKeyAuthProvider.ApiKey> apiKeys,
     Set<AuthMode> connectionAuthModes,
     long connectionTimeoutMs,
+    int keepAliveRateMinutes,
     int maxSubscriptionsPerConnection,
     int maxEventBytes,
     int fanOutParallelism,
@@ -68,6 +73,7 @@ public record SwitchboardConfig(
     public static final List<String> VARIABLES = List.of(
         "SWITCHBOARD_NAMESPACES", "SWITCHBOARD_API_KEYS", "SWITCHBOARD_CONNECT_AUTH_MODES",
         "SWITCHBOARD_PUBLISH_AUTH_MODES", "SWITCHBOARD_SUBSCRIBE_AUTH_MODES", "SWITCHBOARD_CONNECTION_TIMEOUT_MS",
+        "SWITCHBOARD_KEEPALIVE_RATE_MINUTES",
         "SWITCHBOARD_MAX_SUBSCRIPTIONS", "SWITCHBOARD_MAX_EVENT_BYTES", "SWITCHBOARD_FANOUT_PARALLELISM",
         "SWITCHBOARD_STORE", "TABLE_NAME", "SWITCHBOARD_DYNAMODB_ENDPOINT", "SWITCHBOARD_CONNECTIONS_ENDPOINT",
         "AWS_REGION", "SWITCHBOARD_LOCAL",
@@ -113,11 +119,19 @@ public record SwitchboardConfig(
         }
 
         int maxEventBytes = integer(lookup, "SWITCHBOARD_MAX_EVENT_BYTES", DEFAULT_MAX_EVENT_BYTES, 1, DEFAULT_MAX_EVENT_BYTES);
+        int connectionTimeoutMs = integer(lookup, "SWITCHBOARD_CONNECTION_TIMEOUT_MS", 300_000, 10_000, 3_600_000);
+        int keepAliveRateMinutes = integer(lookup, "SWITCHBOARD_KEEPALIVE_RATE_MINUTES", 0, 0, 60);
+        if (keepAliveRateMinutes > 0 && keepAliveRateMinutes * 60_000L >= connectionTimeoutMs) {
+            throw new IllegalArgumentException("SWITCHBOARD_KEEPALIVE_RATE_MINUTES (" + keepAliveRateMinutes
+                + ") must be shorter than SWITCHBOARD_CONNECTION_TIMEOUT_MS (" + connectionTimeoutMs + " ms): clients "
+                + "drop a connection that hears nothing for connectionTimeoutMs, so keep-alives must come more often");
+        }
         return new SwitchboardConfig(
             namespaces,
             apiKeys,
             connectModes,
-            integer(lookup, "SWITCHBOARD_CONNECTION_TIMEOUT_MS", 300_000, 10_000, 3_600_000),
+            connectionTimeoutMs,
+            keepAliveRateMinutes,
             integer(lookup, "SWITCHBOARD_MAX_SUBSCRIPTIONS", 200, 1, 10_000),
             maxEventBytes,
             integer(lookup, "SWITCHBOARD_FANOUT_PARALLELISM", 32, 1, 1024),
@@ -132,7 +146,7 @@ public record SwitchboardConfig(
 
     /** This configuration with {@code namespaces} instead of its own (plugins add theirs this way). */
     public SwitchboardConfig withNamespaces(Map<String, NamespaceConfig> namespaces) {
-        return new SwitchboardConfig(namespaces, apiKeys, connectionAuthModes, connectionTimeoutMs,
+        return new SwitchboardConfig(namespaces, apiKeys, connectionAuthModes, connectionTimeoutMs, keepAliveRateMinutes,
             maxSubscriptionsPerConnection, maxEventBytes, fanOutParallelism, store, tableName, dynamoDbEndpoint,
             connectionsEndpoint, region, local, auth);
     }

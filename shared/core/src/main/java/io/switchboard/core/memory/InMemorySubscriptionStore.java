@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * A {@link SubscriptionStore} in one JVM's memory, indexed by pattern like the DynamoDB store's GSI, so a publish
@@ -104,6 +105,16 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         Connection c = connections.remove(connectionId);
         if (c != null) {
             unindex(connectionId, c);
+        }
+    }
+
+    @Override
+    public void forEachConnection(int shard, int shards, Consumer<String> action) {
+        SubscriptionStore.checkShard(shard, shards);
+        for (String connectionId : connections.keySet()) {
+            if (Math.floorMod(connectionId.hashCode(), shards) == shard) {
+                action.accept(connectionId);
+            }
         }
     }
 

@@ -87,6 +87,30 @@ class SwitchboardConfigTest {
         assertTrue(config.local());
     }
 
+    @ParameterizedTest(name = "ka every {0} min, connectionTimeoutMs {1}: accepted {2}")
+    @CsvSource({
+        "'',  300000, true",
+        "0,   300000, true",
+        "4,   300000, true",
+        "5,   300000, false",
+        "9,   300000, false",
+        "9,   720000, true",
+        "12,  720000, false",
+        "61, 3600000, false",
+    })
+    void keepAliveRate_mustBeShorterThanTheClientTimeout(String minutes, int timeoutMs, boolean accepted) {
+        Map<String, String> env = Map.of("SWITCHBOARD_KEEPALIVE_RATE_MINUTES", minutes,
+            "SWITCHBOARD_CONNECTION_TIMEOUT_MS", Integer.toString(timeoutMs));
+        if (accepted) {
+            SwitchboardConfig config = SwitchboardConfig.from(env::get);
+            assertEquals(minutes.isEmpty() ? 0 : Integer.parseInt(minutes), config.keepAliveRateMinutes());
+            assertEquals(timeoutMs, config.connectionTimeoutMs());
+        } else {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SwitchboardConfig.from(env::get));
+            assertTrue(e.getMessage().startsWith("SWITCHBOARD_KEEPALIVE_RATE_MINUTES"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "SWITCHBOARD_API_KEYS             | da2-plain-key                    | SWITCHBOARD_API_KEYS: API key entries must be SHA-256 hex digests (64 hex characters)",

@@ -692,6 +692,12 @@ class EngineTest {
             check();
             delegate.removeConnection(connectionId);
         }
+
+        @Override
+        public void forEachConnection(int shard, int shards, java.util.function.Consumer<String> action) {
+            check();
+            delegate.forEachConnection(shard, shards, action);
+        }
     }
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -456,6 +457,66 @@ public abstract class SubscriptionStoreContract {
         assertEquals(3, find("/a/b").size());
     }
 
+    // --- walking every connection (keep-alive) ---------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0} shards")
+    @ValueSource(ints = {1, 3, 16, 40})
+    void forEachConnection_shardsTogether_visitEveryConnectionExactlyOnce(int shards) {
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 37; i++) {
+            String connectionId = "conn-" + i + "-" + "x".repeat(i % 7);
+            connect(connectionId);
+            expected.add(connectionId);
+            if (i % 4 == 0) {
+                subscribe(connectionId, "s1", "/chat/*");
+                subscribe(connectionId, "s2", "/chat/room" + i);
+            }
+        }
+
+        List<String> visited = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++) {
+            List<String> inShard = walk(shard, shards);
+            assertEquals(inShard.size(), new HashSet<>(inShard).size(), "shard " + shard + " lists a connection twice");
+            visited.addAll(inShard);
+        }
+
+        assertEquals(expected.size(), visited.size(), "a connection is in two shards or in none: " + visited);
+        assertEquals(expected, Set.copyOf(visited));
+    }
+
+    @Test
+    void forEachConnection_afterRemoveConnection_skipsIt() {
+        connect("stays");
+        connect("leaves");
+        subscribe("leaves", "s1", "/chat/*");
+        store.removeConnection("leaves");
+
+        assertEquals(List.of("stays"), walk(0, 1));
+    }
+
+    @Test
+    void forEachConnection_emptyStore_visitsNothing() {
+        for (int shard = 0; shard < 4; shard++) {
+            assertEquals(List.of(), walk(shard, 4));
+        }
+    }
+
+    @Test
+    void forEachConnection_reconnectWithTheSameId_listsItOnce() {
+        connect("c1");
+        connect("c1");
+
+        assertEquals(List.of("c1"), walk(0, 1));
+    }
+
+    @ParameterizedTest(name = "shard {0} of {1}")
+    @CsvSource({"-1, 4", "4, 4", "0, 0", "0, -2"})
+    void forEachConnection_shardOutOfRange_isRefused(int shard, int shards) {
+        connect("c1");
+
+        assertThrows(IllegalArgumentException.class, () -> store.forEachConnection(shard, shards, id -> { }));
+    }
+
     // --- expiry ----------------------------------------------------------------------------------------------------
 
     @Test
@@ -484,6 +545,13 @@ public abstract class SubscriptionStoreContract {
         List<Subscriber> found = store.findSubscribers(ChannelPath.parse(channel));
         assertEquals(found.size(), new HashSet<>(found).size(), "a subscriber is listed twice: " + found);
         return found;
+    }
+
+    /** The connection ids of one shard, in the order the store lists them. */
+    protected List<String> walk(int shard, int shards) {
+        List<String> ids = new ArrayList<>();
+        store.forEachConnection(shard, shards, ids::add);
+        return ids;
     }
 
     protected static SubscriptionRejectedException assertRejected(Reason reason, Runnable call) {
