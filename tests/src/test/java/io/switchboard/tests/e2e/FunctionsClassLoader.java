@@ -29,7 +29,7 @@ import java.util.Set;
  * else (the JDK, the Lambda runtime interfaces and events the gateway hands in, the AWS SDK, Jackson, logging, the
  * gateway itself) comes from the test class path, shared, as in one Lambda sandbox.
  */
-final class FunctionsClassLoader extends URLClassLoader {
+public final class FunctionsClassLoader extends URLClassLoader {
 
     static {
         registerAsParallelCapable();
@@ -49,7 +49,7 @@ final class FunctionsClassLoader extends URLClassLoader {
         this.copies = copies;
     }
 
-    static FunctionsClassLoader create() {
+    public static FunctionsClassLoader create() {
         ClassLoader parent = FunctionsClassLoader.class.getClassLoader();
         Set<URL> urls = new LinkedHashSet<>();
         List<Path> copies = new ArrayList<>();

@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the external programs the suites drive (curl, node) with a hard time limit. */
-final class Processes {
+public final class Processes {
 
     /** A finished run: exit code, and stdout and stderr kept apart. */
-    record Run(List<String> command, int exitCode, String stdout, String stderr) {
-        String describe() {
+    public record Run(List<String> command, int exitCode, String stdout, String stderr) {
+        public String describe() {
             return String.join(" ", command) + "\nexit code " + exitCode + "\n--- stdout ---\n" + stdout
                     + "\n--- stderr ---\n" + stderr;
         }
@@ -46,7 +46,7 @@ final class Processes {
     }
 
     /** Runs {@code command} in {@code directory}, killing it (and its children) after {@code timeout}. */
-    static Run run(Path directory, Map<String, String> environment, Duration timeout, List<String> command) {
+    public static Run run(Path directory, Map<String, String> environment, Duration timeout, List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().putAll(environment);
         Process process;
