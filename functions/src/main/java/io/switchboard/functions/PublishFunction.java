@@ -7,10 +7,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.switchboard.core.auth.VerifiedIamCaller;
 import io.switchboard.core.engine.HttpResult;
 import io.switchboard.core.protocol.FrameCodec;
+import io.switchboard.core.protocol.ErrorTypes;
+import io.switchboard.core.protocol.ProtocolError;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +44,13 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
                 event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
             String body = event.getBody() == null ? "" : event.getBody();
             if (event.getIsBase64Encoded()) {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+                body = utf8(Base64.getDecoder().decode(body));
+                if (body == null) { // API Gateway hands over bodies that are not text in base64: they must be UTF-8
+                    return APIGatewayV2HTTPResponse.builder().withStatusCode(400).withHeaders(JSON)
+                        .withBody(FrameCodec.encodeErrors(List.of(new ProtocolError(ErrorTypes.BAD_REQUEST,
+                            "Request body is not valid UTF-8 text"))))
+                        .withIsBase64Encoded(false).build();
+                }
             }
             Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
             // on the IAM route API Gateway has verified the SigV4 signature; the verified caller is the credential
@@ -59,5 +71,15 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
                 .withIsBase64Encoded(false)
                 .build();
         }));
+    }
+
+    /** The bytes as UTF-8 text, or {@code null} when they are not valid UTF-8 (no silent replacement characters). */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 }

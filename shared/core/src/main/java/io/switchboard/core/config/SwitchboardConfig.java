@@ -43,6 +43,9 @@ import java.util.stream.Collectors;
  * @param region AWS region ({@code AWS_REGION})
  * @param local running inside the local gateway ({@code SWITCHBOARD_LOCAL})
  * @param auth auth providers, default modes, per-namespace overrides and provider settings ({@link AuthConfig})
+ * @param maxPublishesPerSecond WebSocket publish frames allowed per connection and second
+ *     ({@code SWITCHBOARD_MAX_PUBLISHES_PER_SECOND}, default 25 as in AppSync; 0: no limit); enforced per function
+ *     instance, see {@code PublishRateLimiter}
  */
 public record SwitchboardConfig(
     Map<String, NamespaceConfig> namespaces,
@@ -59,7 +62,8 @@ public record SwitchboardConfig(
     String connectionsEndpoint,
     String region,
     boolean local,
-    AuthConfig auth) {
+    AuthConfig auth,
+    int maxPublishesPerSecond) {
 
     /** API Gateway's WebSocket message limit: 128 KB. */
     public static final int API_GATEWAY_MESSAGE_BYTES = 128 * 1024;
@@ -76,7 +80,7 @@ public record SwitchboardConfig(
         "SWITCHBOARD_KEEPALIVE_RATE_MINUTES",
         "SWITCHBOARD_MAX_SUBSCRIPTIONS", "SWITCHBOARD_MAX_EVENT_BYTES", "SWITCHBOARD_FANOUT_PARALLELISM",
         "SWITCHBOARD_STORE", "TABLE_NAME", "SWITCHBOARD_DYNAMODB_ENDPOINT", "SWITCHBOARD_CONNECTIONS_ENDPOINT",
-        "AWS_REGION", "SWITCHBOARD_LOCAL",
+        "AWS_REGION", "SWITCHBOARD_LOCAL", "SWITCHBOARD_MAX_PUBLISHES_PER_SECOND",
         "SWITCHBOARD_AUTH_PROVIDERS", "SWITCHBOARD_NAMESPACE_AUTH",
         "SWITCHBOARD_COGNITO_USER_POOL_ID", "SWITCHBOARD_COGNITO_REGION", "SWITCHBOARD_COGNITO_APP_ID_CLIENT_REGEX",
         "SWITCHBOARD_COGNITO_JWKS_URI",
@@ -141,14 +145,15 @@ public record SwitchboardConfig(
             blankToNull(lookup.apply("SWITCHBOARD_CONNECTIONS_ENDPOINT")),
             blankToNull(lookup.apply("AWS_REGION")),
             Boolean.parseBoolean(lookup.apply("SWITCHBOARD_LOCAL")),
-            auth);
+            auth,
+            integer(lookup, "SWITCHBOARD_MAX_PUBLISHES_PER_SECOND", 25, 0, 100_000));
     }
 
     /** This configuration with {@code namespaces} instead of its own (plugins add theirs this way). */
     public SwitchboardConfig withNamespaces(Map<String, NamespaceConfig> namespaces) {
         return new SwitchboardConfig(namespaces, apiKeys, connectionAuthModes, connectionTimeoutMs, keepAliveRateMinutes,
             maxSubscriptionsPerConnection, maxEventBytes, fanOutParallelism, store, tableName, dynamoDbEndpoint,
-            connectionsEndpoint, region, local, auth);
+            connectionsEndpoint, region, local, auth, maxPublishesPerSecond);
     }
 
     /**

@@ -60,6 +60,7 @@ public final class Engine {
     private final FanOut fanOut;
     private final ConnectAuthorizer connectAuthorizer;
     private final Metrics metrics;
+    private final PublishRateLimiter publishRate;
     private final String connectionAck;
     private final String keepAlive = FrameCodec.encode(new Frame.KeepAlive());
 
@@ -85,6 +86,7 @@ public final class Engine {
         this.fanOut = new FanOut(store, sender, config.fanOutParallelism());
         this.connectAuthorizer = new ConnectAuthorizer(config, auth);
         this.connectionAck = FrameCodec.encode(new Frame.ConnectionAck(config.connectionTimeoutMs()));
+        this.publishRate = new PublishRateLimiter(config.maxPublishesPerSecond(), System::nanoTime);
     }
 
     public SwitchboardConfig config() {
@@ -126,6 +128,7 @@ public final class Engine {
     }
 
     public void disconnect(String connectionId) {
+        publishRate.forget(connectionId);
         store.removeConnection(connectionId);
     }
 
@@ -164,6 +167,10 @@ public final class Engine {
                 return MessageResult.reply(unsubscribe(connectionId, unsubscribe));
             } else if (frame instanceof Frame.Publish publish) {
                 id = checkId(type, publish.id());
+                if (!publishRate.tryAcquire(connectionId)) {
+                    throw new FrameException(type, id, ErrorTypes.LIMIT_EXCEEDED, "Rate exceeded: at most "
+                        + publishRate.rate() + " publish requests per second on one connection; slow down and retry");
+                }
                 return MessageResult.reply(publishWebSocket(publish));
             }
             throw new FrameException(null, null, ErrorTypes.UNSUPPORTED_OPERATION,
