@@ -37,10 +37,10 @@ public final class MessageFunction implements RequestHandler<APIGatewayV2WebSock
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> handle(event)));
+        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> handle(event, context)));
     }
 
-    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event) {
+    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         APIGatewayV2WebSocketEvent.RequestContext rc = event.getRequestContext();
         String connectionId = rc.getConnectionId();
         Events.logging(connectionId, rc.getRouteKey(), rc.getRequestId());
@@ -49,7 +49,8 @@ public final class MessageFunction implements RequestHandler<APIGatewayV2WebSock
             body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
         }
         Engine engine = runtime.engine();
-        MessageResult result = engine.message(connectionId, body, ConnectionAuth.fromContext(rc.getAuthorizer()));
+        MessageResult result = engine.message(connectionId, body, ConnectionAuth.fromContext(rc.getAuthorizer()),
+            FanOutWiring.deadline(context));
         ConnectionSender sender = engine.sender();
         List<String> replies = result.replies();
 

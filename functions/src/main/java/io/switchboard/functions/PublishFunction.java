@@ -6,8 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.switchboard.core.auth.VerifiedIamCaller;
 import io.switchboard.core.engine.HttpResult;
-import io.switchboard.core.protocol.FrameCodec;
 import io.switchboard.core.protocol.ErrorTypes;
+import io.switchboard.core.protocol.FrameCodec;
 import io.switchboard.core.protocol.ProtocolError;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -63,7 +63,7 @@ public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEve
                         .withBody("{\"message\":" + FrameCodec.quote(refusal) + "}").withIsBase64Encoded(false).build();
                 }
             }
-            HttpResult result = runtime.engine().publishHttp(headers, body, caller);
+            HttpResult result = runtime.engine().publishHttp(headers, body, caller, FanOutWiring.deadline(context));
             return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(result.status())
                 .withHeaders(JSON)

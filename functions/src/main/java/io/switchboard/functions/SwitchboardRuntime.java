@@ -80,6 +80,7 @@ public final class SwitchboardRuntime {
                 if (runtime == null) {
                     shared = runtime = new SwitchboardRuntime(SwitchboardConfig.from(Env::get),
                         SwitchboardRuntime::defaultStore, SwitchboardRuntime::defaultSender);
+                    SnapStartPriming.register(runtime.config());
                 }
             }
         }
@@ -101,7 +102,7 @@ public final class SwitchboardRuntime {
                 e = engine;
                 if (e == null) {
                     engine = e = new Engine(config, storeFactory.apply(config), senderFactory.apply(config), auth, plugins,
-                        metrics);
+                        metrics, FanOutWiring.dispatcher(config, this::engine));
                 }
             }
         }
@@ -142,6 +143,7 @@ public final class SwitchboardRuntime {
                 "SWITCHBOARD_CONNECTIONS_ENDPOINT is not set: the functions need the WebSocket API's @connections endpoint");
         }
         Region region = Region.of(config.region() != null ? config.region() : "us-east-1");
-        return ApiGatewayConnectionSender.create(URI.create(config.connectionsEndpoint()), region);
+        return ApiGatewayConnectionSender.builder().endpoint(URI.create(config.connectionsEndpoint())).region(region)
+            .maxRate(config.connectionsRps()).build();
     }
 }

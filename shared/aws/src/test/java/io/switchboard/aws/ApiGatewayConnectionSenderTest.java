@@ -60,7 +60,7 @@ class ApiGatewayConnectionSenderTest {
         assertArrayEquals(FRAME.getBytes(StandardCharsets.UTF_8), request.body());
         assertTrue(request.authorization().startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), request.authorization());
         assertTrue(request.authorization().contains("/us-east-1/execute-api/aws4_request"), request.authorization());
-        assertEquals(new SendStats(1, 0, 0, 0), sender.stats());
+        assertEquals(new SendStats(1, 0, 0, 0, 0), sender.stats());
     }
 
     @Test
@@ -71,7 +71,7 @@ class ApiGatewayConnectionSenderTest {
         assertEquals(SendResult.GONE, sender.send(CONNECTION_ID, FRAME));
 
         assertEquals(1, api.requests().size());
-        assertEquals(new SendStats(0, 1, 0, 0), sender.stats());
+        assertEquals(new SendStats(0, 1, 0, 0, 0), sender.stats());
     }
 
     @Test
@@ -88,7 +88,7 @@ class ApiGatewayConnectionSenderTest {
             assertEquals("/prod/@connections/abc%3D", r.rawPath());
             assertArrayEquals(FRAME.getBytes(StandardCharsets.UTF_8), r.body());
         }
-        assertEquals(new SendStats(1, 0, 0, 2), sender.stats());
+        assertEquals(new SendStats(1, 0, 0, 2, 0), sender.stats());
     }
 
     @Test
@@ -99,20 +99,20 @@ class ApiGatewayConnectionSenderTest {
         assertEquals(SendResult.DELIVERED, sender.send(CONNECTION_ID, FRAME));
 
         assertEquals(2, api.requests().size());
-        assertEquals(new SendStats(1, 0, 0, 1), sender.stats());
+        assertEquals(new SendStats(1, 0, 0, 1, 0), sender.stats());
     }
 
     @Test
-    void send_throttledEveryTime_failsAfterMaxAttempts() {
+    void send_throttledEveryTime_isHandedBackAsThrottledAfterMaxAttempts() {
         for (int i = 0; i < 10; i++) {
             api.script(new Response(429, "LimitExceededException", Duration.ZERO));
         }
         ApiGatewayConnectionSender sender = sender().maxAttempts(3).build();
 
-        assertEquals(SendResult.FAILED, sender.send(CONNECTION_ID, FRAME));
+        assertEquals(SendResult.THROTTLED, sender.send(CONNECTION_ID, FRAME));
 
         assertEquals(3, api.requests().size());
-        assertEquals(new SendStats(0, 0, 1, 2), sender.stats());
+        assertEquals(new SendStats(0, 0, 0, 2, 1), sender.stats());
     }
 
     @Test
@@ -123,7 +123,7 @@ class ApiGatewayConnectionSenderTest {
         assertEquals(SendResult.FAILED, sender.send(CONNECTION_ID, FRAME));
 
         assertEquals(1, api.requests().size());
-        assertEquals(new SendStats(0, 0, 1, 0), sender.stats());
+        assertEquals(new SendStats(0, 0, 1, 0, 0), sender.stats());
     }
 
     @Test
@@ -132,21 +132,31 @@ class ApiGatewayConnectionSenderTest {
         ApiGatewayConnectionSender sender = sender().build();
 
         assertEquals(SendResult.FAILED, sender.send(CONNECTION_ID, FRAME));
-        assertEquals(new SendStats(0, 0, 1, 0), sender.stats());
+        assertEquals(new SendStats(0, 0, 1, 0, 0), sender.stats());
     }
 
     @Test
-    void send_answerSlowerThanTheTimeout_failsWithoutWaitingForIt() {
-        api.script(new Response(200, null, Duration.ofSeconds(3)));
+    void send_answerSlowerThanTheTimeout_isTriedOnceMoreWithoutWaitingForTheAnswer() {
+        api.script(new Response(200, null, Duration.ofSeconds(3)), new Response(200, null, Duration.ofSeconds(3)));
         ApiGatewayConnectionSender sender = sender().requestTimeout(Duration.ofMillis(300)).build();
 
         long start = System.nanoTime();
         assertEquals(SendResult.FAILED, sender.send(CONNECTION_ID, FRAME));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertTrue(took.compareTo(Duration.ofMillis(2000)) < 0, "took " + took);
-        assertEquals(1, api.requests().size());
-        assertEquals(new SendStats(0, 0, 1, 0), sender.stats());
+        assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "took " + took);
+        assertEquals(2, api.requests().size());
+        assertEquals(new SendStats(0, 0, 1, 1, 0), sender.stats());
+    }
+
+    @Test
+    void send_noAnswerOnce_isDeliveredByTheSecondAttempt() {
+        api.script(new Response(200, null, Duration.ofSeconds(3)));
+        ApiGatewayConnectionSender sender = sender().requestTimeout(Duration.ofMillis(300)).build();
+
+        assertEquals(SendResult.DELIVERED, sender.send(CONNECTION_ID, FRAME));
+        assertEquals(2, api.requests().size());
+        assertEquals(new SendStats(1, 0, 0, 1, 0), sender.stats());
     }
 
     @Test
@@ -157,7 +167,7 @@ class ApiGatewayConnectionSenderTest {
         assertEquals(SendResult.FAILED, sender.send(CONNECTION_ID, FRAME));
         assertEquals(SendResult.DELIVERED, sender.send("other", "x"));
 
-        assertEquals(new SendStats(1, 0, 1, 0), sender.stats());
+        assertEquals(new SendStats(1, 0, 1, 0, 0), sender.stats());
         assertEquals("/prod/@connections/other", api.requests().get(1).rawPath());
     }
 
@@ -171,7 +181,7 @@ class ApiGatewayConnectionSenderTest {
         Request request = api.onlyRequest();
         assertEquals("DELETE", request.method());
         assertEquals("/prod/@connections/abc%3D", request.rawPath());
-        assertEquals(new SendStats(0, 0, 0, 0), sender.stats());
+        assertEquals(new SendStats(0, 0, 0, 0, 0), sender.stats());
     }
 
     @Test

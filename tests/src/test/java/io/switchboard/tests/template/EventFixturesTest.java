@@ -98,6 +98,9 @@ class EventFixturesTest {
                 if ("REQUEST".equals(event.path("type").asText())) {
                     route = "authorizer " + route;                                 // REQUEST authorizer event
                 }
+                if (event.has("fanOut")) {
+                    route = "invoke";                                              // a fan-out shard (asynchronous invoke)
+                }
                 if ("Scheduled Event".equals(event.path("detail-type").asText())) {
                     route = "schedule";                                            // EventBridge Schedule event
                 }
@@ -129,6 +132,15 @@ class EventFixturesTest {
                 routes.computeIfAbsent(function, f -> new TreeSet<>()).add("authorizer " + routeKey);
             }
         });
+        // functions invoked by other functions through an alias named in their environment (the fan-out worker)
+        for (String function : template.functionIds()) {
+            Object invoked = template.environment(function).get("SWITCHBOARD_FANOUT_FUNCTION");
+            String target = refTarget(invoked);
+            if (target != null && target.endsWith(".Alias")) {
+                routes.computeIfAbsent(target.substring(0, target.length() - ".Alias".length()), f -> new TreeSet<>())
+                    .add("invoke");
+            }
+        }
         for (String function : template.functionIds()) {
             Object events = template.properties(function).get("Events");
             if (events == null) {

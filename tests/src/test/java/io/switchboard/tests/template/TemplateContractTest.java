@@ -50,6 +50,7 @@ class TemplateContractTest {
         "MessageFunction", Set.of("TABLE_NAME", "SWITCHBOARD_CONNECTIONS_ENDPOINT", "SWITCHBOARD_API_KEYS"),
         "DisconnectFunction", Set.of("TABLE_NAME", "SWITCHBOARD_CONNECTIONS_ENDPOINT"),
         "PublishFunction", Set.of("TABLE_NAME", "SWITCHBOARD_CONNECTIONS_ENDPOINT", "SWITCHBOARD_API_KEYS"),
+        "FanOutFunction", Set.of("TABLE_NAME", "SWITCHBOARD_CONNECTIONS_ENDPOINT"),
         "KeepAliveFunction", Set.of("TABLE_NAME", "SWITCHBOARD_CONNECTIONS_ENDPOINT", "SWITCHBOARD_CONNECTION_TIMEOUT_MS",
             "SWITCHBOARD_KEEPALIVE_RATE_MINUTES"));
 
@@ -246,6 +247,11 @@ class TemplateContractTest {
                             assertTrue(table || (index && action.equals("dynamodb:Query")),
                                 functionId + ": " + action + " on " + resource);
                         }
+                    } else if (action.equals("lambda:InvokeFunction")) {
+                        for (Object resource : resources) {
+                            assertEquals("FanOutFunction.Alias", refTarget(resource),
+                                functionId + ": may invoke only the fan-out worker's alias, not " + resource);
+                        }
                     } else if (action.equals("execute-api:ManageConnections")) {
                         for (Object resource : resources) {
                             String arn = subText(resource);
@@ -258,6 +264,25 @@ class TemplateContractTest {
                 }
             }
         }
+    }
+
+    @Test
+    void fanOut_publishersHandShardsToTheWorkersAlias_andTheWorkerMayHandOnToItself() {
+        for (String publisher : List.of("MessageFunction", "PublishFunction")) {
+            assertEquals("FanOutFunction.Alias", refTarget(template.environment(publisher).get("SWITCHBOARD_FANOUT_FUNCTION")),
+                publisher + ": SWITCHBOARD_FANOUT_FUNCTION must name the worker's SnapStart alias");
+        }
+        assertEquals("io.switchboard.functions.FanOutFunction::handleRequest",
+            template.properties("FanOutFunction").get("Handler"));
+        assertFalse(template.environment("FanOutFunction").containsKey("SWITCHBOARD_FANOUT_FUNCTION"),
+            "the worker hands on to the alias it was invoked through (naming its own alias would be a cycle)");
+        Map<String, Object> handOn = properties(template.resourcesOfType("AWS::IAM::Policy").get("FanOutHandOnPolicy"));
+        assertEquals(List.of("FanOutFunctionRole"), list(handOn.get("Roles")).stream().map(CloudFormationTemplate::refTarget).toList());
+        List<Object> statements = list(map(handOn.get("PolicyDocument")).get("Statement"));
+        assertEquals(1, statements.size());
+        Map<String, Object> statement = map(statements.get(0));
+        assertEquals("lambda:InvokeFunction", statement.get("Action"));
+        assertEquals("FanOutFunction.Alias", refTarget(statement.get("Resource")));
     }
 
     @Test

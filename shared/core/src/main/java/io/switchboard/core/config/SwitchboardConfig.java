@@ -36,6 +36,13 @@ import java.util.stream.Collectors;
  * @param maxSubscriptionsPerConnection {@code SWITCHBOARD_MAX_SUBSCRIPTIONS}, default 200
  * @param maxEventBytes the largest event, JSON-escaped as in a data frame ({@code SWITCHBOARD_MAX_EVENT_BYTES})
  * @param fanOutParallelism concurrent sends during one fan-out ({@code SWITCHBOARD_FANOUT_PARALLELISM})
+ * @param fanOutShardSize subscribers one invocation delivers itself; a larger audience is split into shards of
+ *     this size for fan-out workers ({@code SWITCHBOARD_FANOUT_SHARD_SIZE}, default 2,000)
+ * @param fanOutFunction the fan-out worker function (ARN of its alias) that shards are handed to with an
+ *     asynchronous invocation ({@code SWITCHBOARD_FANOUT_FUNCTION}); {@code null}: no worker function (the local
+ *     gateway runs shards on a pool in its JVM)
+ * @param connectionsRps the {@code @connections} request rate the account allows (API Gateway's throttle, shared by
+ *     every function instance; {@code SWITCHBOARD_CONNECTIONS_RPS}, default 10,000): no instance's sender goes above it
  * @param store {@code dynamodb} or {@code memory} ({@code SWITCHBOARD_STORE})
  * @param tableName DynamoDB table ({@code TABLE_NAME})
  * @param dynamoDbEndpoint optional endpoint override ({@code SWITCHBOARD_DYNAMODB_ENDPOINT})
@@ -56,6 +63,9 @@ public record SwitchboardConfig(
     int maxSubscriptionsPerConnection,
     int maxEventBytes,
     int fanOutParallelism,
+    int fanOutShardSize,
+    String fanOutFunction,
+    int connectionsRps,
     String store,
     String tableName,
     String dynamoDbEndpoint,
@@ -79,6 +89,7 @@ public record SwitchboardConfig(
         "SWITCHBOARD_PUBLISH_AUTH_MODES", "SWITCHBOARD_SUBSCRIBE_AUTH_MODES", "SWITCHBOARD_CONNECTION_TIMEOUT_MS",
         "SWITCHBOARD_KEEPALIVE_RATE_MINUTES",
         "SWITCHBOARD_MAX_SUBSCRIPTIONS", "SWITCHBOARD_MAX_EVENT_BYTES", "SWITCHBOARD_FANOUT_PARALLELISM",
+        "SWITCHBOARD_FANOUT_SHARD_SIZE", "SWITCHBOARD_FANOUT_FUNCTION", "SWITCHBOARD_CONNECTIONS_RPS",
         "SWITCHBOARD_STORE", "TABLE_NAME", "SWITCHBOARD_DYNAMODB_ENDPOINT", "SWITCHBOARD_CONNECTIONS_ENDPOINT",
         "AWS_REGION", "SWITCHBOARD_LOCAL", "SWITCHBOARD_MAX_PUBLISHES_PER_SECOND",
         "SWITCHBOARD_AUTH_PROVIDERS", "SWITCHBOARD_NAMESPACE_AUTH",
@@ -139,6 +150,9 @@ public record SwitchboardConfig(
             integer(lookup, "SWITCHBOARD_MAX_SUBSCRIPTIONS", 200, 1, 10_000),
             maxEventBytes,
             integer(lookup, "SWITCHBOARD_FANOUT_PARALLELISM", 32, 1, 1024),
+            integer(lookup, "SWITCHBOARD_FANOUT_SHARD_SIZE", 2_000, 1, 100_000),
+            blankToNull(lookup.apply("SWITCHBOARD_FANOUT_FUNCTION")),
+            integer(lookup, "SWITCHBOARD_CONNECTIONS_RPS", 10_000, 1, 1_000_000),
             choice(lookup, "SWITCHBOARD_STORE", "dynamodb", "dynamodb", "memory"),
             lookup.apply("TABLE_NAME"),
             blankToNull(lookup.apply("SWITCHBOARD_DYNAMODB_ENDPOINT")),
@@ -152,7 +166,8 @@ public record SwitchboardConfig(
     /** This configuration with {@code namespaces} instead of its own (plugins add theirs this way). */
     public SwitchboardConfig withNamespaces(Map<String, NamespaceConfig> namespaces) {
         return new SwitchboardConfig(namespaces, apiKeys, connectionAuthModes, connectionTimeoutMs, keepAliveRateMinutes,
-            maxSubscriptionsPerConnection, maxEventBytes, fanOutParallelism, store, tableName, dynamoDbEndpoint,
+            maxSubscriptionsPerConnection, maxEventBytes, fanOutParallelism, fanOutShardSize, fanOutFunction,
+            connectionsRps, store, tableName, dynamoDbEndpoint,
             connectionsEndpoint, region, local, auth, maxPublishesPerSecond);
     }
 

@@ -22,6 +22,8 @@ import io.switchboard.core.protocol.FrameException;
 import io.switchboard.core.protocol.ProtocolError;
 import io.switchboard.core.spi.ConnectionRecord;
 import io.switchboard.core.spi.ConnectionSender;
+import io.switchboard.core.spi.FanOutDispatcher;
+import io.switchboard.core.spi.FanOutShard;
 import io.switchboard.core.spi.Metrics;
 import io.switchboard.core.spi.Metrics.Metric;
 import io.switchboard.core.spi.StoreUnavailableException;
@@ -37,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -77,13 +78,23 @@ public final class Engine {
     /** An engine that also counts what it does into {@code metrics} (see {@link Metric}). */
     public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth,
                   Plugins plugins, Metrics metrics) {
+        this(config, store, sender, auth, plugins, metrics, null);
+    }
+
+    /**
+     * An engine that hands audiences above {@code SWITCHBOARD_FANOUT_SHARD_SIZE}, and whatever a publish cannot
+     * deliver before its {@link Deadline}, to fan-out workers through {@code dispatcher} ({@code null}: every
+     * subscriber is delivered by the publishing call itself).
+     */
+    public Engine(SwitchboardConfig config, SubscriptionStore store, ConnectionSender sender, AuthService auth,
+                  Plugins plugins, Metrics metrics, FanOutDispatcher dispatcher) {
         this.metrics = metrics;
         this.config = plugins.applyTo(config);
         this.plugins = plugins;
         this.store = store;
         this.sender = sender;
         this.auth = auth;
-        this.fanOut = new FanOut(store, sender, config.fanOutParallelism());
+        this.fanOut = new FanOut(store, sender, config.fanOutParallelism(), config.fanOutShardSize(), dispatcher);
         this.connectAuthorizer = new ConnectAuthorizer(config, auth);
         this.connectionAck = FrameCodec.encode(new Frame.ConnectionAck(config.connectionTimeoutMs()));
         this.publishRate = new PublishRateLimiter(config.maxPublishesPerSecond(), System::nanoTime);
@@ -139,14 +150,23 @@ public final class Engine {
      * runs, the frame's {@code namespace} and {@code channel} are in the logging MDC.
      */
     public MessageResult message(String connectionId, String text, ConnectionAuth connectionAuth) {
+        return message(connectionId, text, connectionAuth, Deadline.none());
+    }
+
+    /**
+     * As {@link #message(String, String, ConnectionAuth)}, within {@code deadline} (the function's remaining time):
+     * a publish's fan-out hands what it cannot finish in time to workers.
+     */
+    public MessageResult message(String connectionId, String text, ConnectionAuth connectionAuth, Deadline deadline) {
         try {
-            return handleMessage(connectionId, text, connectionAuth);
+            return handleMessage(connectionId, text, connectionAuth, deadline);
         } finally {
             clearChannelLogging();
         }
     }
 
-    private MessageResult handleMessage(String connectionId, String text, ConnectionAuth connectionAuth) {
+    private MessageResult handleMessage(String connectionId, String text, ConnectionAuth connectionAuth,
+                                        Deadline deadline) {
         if (!connectionAuth.authorized()) {
             String frame = FrameCodec.encode(new Frame.ConnectionError(
                 List.of(new ProtocolError(connectionAuth.errorType(), connectionAuth.message()))));
@@ -171,7 +191,7 @@ public final class Engine {
                     throw new FrameException(type, id, ErrorTypes.LIMIT_EXCEEDED, "Rate exceeded: at most "
                         + publishRate.rate() + " publish requests per second on one connection; slow down and retry");
                 }
-                return MessageResult.reply(publishWebSocket(publish));
+                return MessageResult.reply(publishWebSocket(publish, deadline));
             }
             throw new FrameException(null, null, ErrorTypes.UNSUPPORTED_OPERATION,
                 "Frame type '" + type + "' is sent by the server, not by clients");
@@ -227,7 +247,7 @@ public final class Engine {
         return FrameCodec.encode(new Frame.UnsubscribeSuccess(frame.id()));
     }
 
-    private String publishWebSocket(Frame.Publish frame) {
+    private String publishWebSocket(Frame.Publish frame, Deadline deadline) {
         ChannelPath channel = publishChannel("publish", frame.id(), frame.channel());
         NamespaceConfig namespace = namespace("publish", frame.id(), channel.namespace());
         AuthDecision decision = auth.authorize(new AuthRequest(Operation.PUBLISH, Headers.of(frame.authorization()),
@@ -236,7 +256,7 @@ public final class Engine {
             throw new FrameException("publish", frame.id(), decision.errorType(), decision.message());
         }
         Broadcast published = broadcast("publish", frame.id(), ErrorTypes.INVALID_INPUT, channel, frame.events(),
-            decision, frame.authorization());
+            decision, frame.authorization(), deadline);
         return FrameCodec.encode(new Frame.PublishSuccess(frame.id(), published.successful(), published.failed()));
     }
 
@@ -253,14 +273,21 @@ public final class Engine {
      * API Gateway event; {@code null} is the same as {@link #publishHttp(Map, String)}.
      */
     public HttpResult publishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller) {
+        return publishHttp(headers, body, verifiedIamCaller, Deadline.none());
+    }
+
+    /** As {@link #publishHttp(Map, String, VerifiedIamCaller)}, with the fan-out bounded by {@code deadline}. */
+    public HttpResult publishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller,
+                                  Deadline deadline) {
         try {
-            return handlePublishHttp(headers, body, verifiedIamCaller);
+            return handlePublishHttp(headers, body, verifiedIamCaller, deadline);
         } finally {
             clearChannelLogging();
         }
     }
 
-    private HttpResult handlePublishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller) {
+    private HttpResult handlePublishHttp(Map<String, String> headers, String body, VerifiedIamCaller verifiedIamCaller,
+                                         Deadline deadline) {
         try {
             JsonNode root;
             try {
@@ -294,7 +321,8 @@ public final class Engine {
             if (!decision.allowed()) {
                 throw new FrameException(null, null, decision.errorType(), decision.message());
             }
-            Broadcast published = broadcast(null, null, ErrorTypes.BAD_REQUEST, channel, events, decision, headers);
+            Broadcast published = broadcast(null, null, ErrorTypes.BAD_REQUEST, channel, events, decision, headers,
+                deadline);
             return new HttpResult(200, publishResponseBody(published));
         } catch (FrameException e) {
             return Errors.http(e.toError());
@@ -356,7 +384,8 @@ public final class Engine {
     private record Broadcast(List<Frame.PublishedEvent> successful, List<Frame.FailedEvent> failed) {}
 
     private Broadcast broadcast(String type, String id, String eventErrorType, ChannelPath channel,
-                                List<String> events, AuthDecision decision, Map<String, String> headers) {
+                                List<String> events, AuthDecision decision, Map<String, String> headers,
+                                Deadline deadline) {
         if (events.isEmpty() || events.size() > MAX_EVENTS) {
             throw new FrameException(type, id, eventErrorType,
                 "A publish carries 1 to " + MAX_EVENTS + " events, got " + events.size());
@@ -386,7 +415,7 @@ public final class Engine {
         if (!suffixes.isEmpty()) {
             long started = System.nanoTime();
             List<Subscriber> subscribers = store.findSubscribers(channel);
-            count(fanOut.deliver(subscribers, suffixes), started);
+            count(fanOut.deliver(channel.path(), subscribers, suffixes, deadline), started);
         }
         metrics.add(Metric.PUBLISHES, 1);
         return new Broadcast(published, failed);
@@ -521,10 +550,24 @@ public final class Engine {
             "The subscription store is unavailable right now; try again");
     }
 
+    /**
+     * A random (version 4) UUID from {@link UUID#randomUUID()}: its {@code SecureRandom} stays unique across
+     * SnapStart restores of one snapshot, where a {@code ThreadLocalRandom} seeded before the snapshot would not.
+     */
     private static String identifier() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
+        return UUID.randomUUID().toString();
+    }
+
+    // ------------------------------------------------------------------ fan-out workers
+
+    /**
+     * Delivers one shard handed off by a publish (the fan-out worker's whole job), within {@code deadline}; what
+     * it cannot finish in time is handed on.
+     */
+    public FanOutReport deliver(FanOutShard shard, Deadline deadline) {
+        long started = System.nanoTime();
+        FanOutReport report = fanOut.deliver(shard, deadline);
+        count(report, started);
+        return report;
     }
 }

@@ -10,6 +10,16 @@ public interface ConnectionSender {
     /** Sends one text frame; never throws for a per-connection failure, it reports it. */
     SendResult send(String connectionId, String frame);
 
+    /**
+     * Sends one text frame, returning by {@code deadlineNanos} ({@link System#nanoTime()}; {@link Long#MAX_VALUE}:
+     * none): the fan-out's way to keep an invocation inside its timeout. A sender that retries stops retrying by
+     * then and reports a frame it could not try again in time as {@link SendResult#THROTTLED}. The default ignores
+     * the deadline.
+     */
+    default SendResult send(String connectionId, String frame, long deadlineNanos) {
+        return send(connectionId, frame);
+    }
+
     /** Closes the connection from the server side (best effort). */
     void close(String connectionId);
 
@@ -19,6 +29,12 @@ public interface ConnectionSender {
         /** The connection no longer exists (HTTP 410): the caller purges it from the store. */
         GONE,
         /** Any other failure, after the sender's own retries; counted and logged by the caller. */
-        FAILED
+        FAILED,
+        /**
+         * Not delivered for now, and worth sending again later: the gateway kept refusing the frame for throttling
+         * (429) through the sender's own retries, or the deadline left no time to try again. The fan-out retries it
+         * in a later round or hands it to a worker.
+         */
+        THROTTLED
     }
 }
