@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 /** Real clients for the tests: java.net.http HTTP and WebSocket, trusting the gateway's certificate. */
 final class TestClients {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Duration.ofSeconds(30); // generous: first SDK calls are slow on a loaded 2-core machine
 
     private TestClients() {
     }
