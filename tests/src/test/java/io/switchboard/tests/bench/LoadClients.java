@@ -218,21 +218,51 @@ final class LoadClients implements AutoCloseable {
                 String id = "p" + number;
                 accepted = publisher.request(id, PUBLISH_WAIT, "{\"type\":\"publish\",\"id\":\"" + id + "\",\"channel\":\"" + channel
                         + "\",\"events\":" + list + ",\"authorization\":" + authorization() + "}")
-                    .thenApply(reply -> "publish_success".equals(reply.path("type").asText())
-                        && reply.path("successful").size() == events);
+                    .thenApply(reply -> {
+                        boolean ok = "publish_success".equals(reply.path("type").asText())
+                            && reply.path("successful").size() == events;
+                        if (!ok) {
+                            failure("WebSocket publish answered " + shorten(reply.toString()));
+                        }
+                        return ok;
+                    });
             } else {
                 HttpRequest request = HttpRequest.newBuilder(http).timeout(PUBLISH_WAIT)
                     .header("content-type", "application/json").header("x-api-key", apiKey)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"" + channel + "\",\"events\":" + list + "}"))
                     .build();
                 accepted = publisherHttp.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .thenApply(response -> response.statusCode() == 200 && parse(response.body()).path("successful").size() == events);
+                    .thenApply(response -> {
+                        boolean ok = response.statusCode() == 200
+                            && parse(response.body()).path("successful").size() == events;
+                        if (!ok) {
+                            failure("HTTP publish answered " + response.statusCode() + " " + shorten(response.body()));
+                        }
+                        return ok;
+                    });
             }
-            publish = new Publish(number, channel, events, webSocket, sent,
-                accepted.exceptionally(failure -> false));
+            publish = new Publish(number, channel, events, webSocket, sent, accepted.exceptionally(x -> {
+                failure((webSocket ? "WebSocket" : "HTTP") + " publish failed: " + x);
+                return false;
+            }));
             publishes.add(publish);
         }
         return publish;
+    }
+
+    private final Map<String, Long> failures = new ConcurrentHashMap<>();
+
+    private void failure(String reason) {
+        failures.merge(reason, 1L, Long::sum);
+    }
+
+    /** Why publishes failed, with counts. */
+    Map<String, Long> failures() {
+        return Map.copyOf(failures);
+    }
+
+    private static String shorten(String text) {
+        return text == null ? "" : text.length() > 160 ? text.substring(0, 160) + "…" : text;
     }
 
     List<Publish> publishes() {

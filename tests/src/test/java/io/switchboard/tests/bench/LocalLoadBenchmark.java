@@ -36,7 +36,7 @@ public final class LocalLoadBenchmark {
 
     /** A scenario's settings. */
     record Settings(String name, int subscribers, double rate, int seconds, int burstSeconds, int soakChannels,
-                    int eventBytes, boolean sampleHeap) {}
+                    int eventBytes, boolean sampleHeap, int warmupSeconds) {}
 
     /** What one scenario measured. */
     record Outcome(Settings settings, String report, LoadClients.Accounting accounting) {}
@@ -51,6 +51,7 @@ public final class LocalLoadBenchmark {
         int eventBytes = 200;
         Path root = BenchSupport.root();
         Path jar = root.resolve("local/target/switchboard-local.jar");
+        List<String> gatewayJvm = new ArrayList<>(List.of("-XX:+UseG1GC", "-Dhttp.maxConnections=256"));
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -61,10 +62,12 @@ public final class LocalLoadBenchmark {
                 case "--rate" -> rate = Double.parseDouble(value);
                 case "--event-bytes" -> eventBytes = Integer.parseInt(value);
                 case "--jar" -> jar = Path.of(value);
+                case "--gateway-jvm-option" -> gatewayJvm.add(value);
                 case "--help", "-h" -> {
                     System.out.println("""
                         bin/bench local-load [--scenario thousand|ten-thousand|soak|all|a,b] [--subscribers N]
                                              [--seconds N] [--rate PUBLISHES_PER_S] [--event-bytes N] [--jar PATH]
+                                             [--gateway-jvm-option OPTION]...
                         Starts local/target/switchboard-local.jar in its own JVM on a free loopback port for each
                         scenario, loads it, prints the figures and writes target/bench/local-load.md.""");
                     return;
@@ -74,7 +77,8 @@ public final class LocalLoadBenchmark {
             i++;
         }
         StringBuilder md = new StringBuilder("# Local end-to-end load\n\n")
-            .append("Run ").append(BenchSupport.now()).append(" with `bin/bench local-load ").append(String.join(" ", args))
+            .append("Run ").append(BenchSupport.now()).append(" with `bin/bench local-load ")
+            .append(String.join(" ", args).replaceFirst("^--jar \\S+ ?", "")) // bin/bench adds its private copy of the jar
             .append("`. The gateway is `local/target/switchboard-local.jar` in a JVM of its own (in-memory store, the ")
             .append("project's template.yaml, every delivery through its own @connections API as in the cloud); the ")
             .append("load generator is another JVM on the same 2-core machine, shared with other builds, so figures are ")
@@ -83,8 +87,7 @@ public final class LocalLoadBenchmark {
         for (String name : scenarios) {
             Settings settings = settings(name, subscribers, seconds, rate, eventBytes);
             Path work = root.resolve("target/bench/work-" + name);
-            List<String> jvm = List.of("-XX:+UseG1GC", "-Dhttp.maxConnections=256");
-            try (LoadTarget target = LoadTarget.jar(jar, root.resolve("template.yaml"), work, jvm, List.of())) {
+            try (LoadTarget target = LoadTarget.jar(jar, root.resolve("template.yaml"), work, gatewayJvm, List.of())) {
                 Outcome outcome = run(target, settings);
                 System.out.println(outcome.report());
                 md.append(outcome.report()).append('\n');
@@ -100,10 +103,10 @@ public final class LocalLoadBenchmark {
 
     static Settings settings(String name, Integer subscribers, Integer seconds, Double rate, int eventBytes) {
         return switch (name) {
-            case "thousand" -> new Settings(name, or(subscribers, 1000), or(rate, 10.0), or(seconds, 30), 10, 0, eventBytes, false);
-            case "ten-thousand" -> new Settings(name, or(subscribers, 10_000), or(rate, 0.25), or(seconds, 20), 0, 0, eventBytes, false);
-            case "soak" -> new Settings(name, or(subscribers, 2000), or(rate, 2.0), or(seconds, 60), 0, 40, eventBytes, true);
-            case "smoke" -> new Settings(name, or(subscribers, 50), or(rate, 10.0), or(seconds, 5), 0, 5, eventBytes, false);
+            case "thousand" -> new Settings(name, or(subscribers, 1000), or(rate, 10.0), or(seconds, 30), 10, 0, eventBytes, false, 20);
+            case "ten-thousand" -> new Settings(name, or(subscribers, 10_000), or(rate, 0.25), or(seconds, 20), 0, 0, eventBytes, false, 8);
+            case "soak" -> new Settings(name, or(subscribers, 2000), or(rate, 2.0), or(seconds, 60), 0, 40, eventBytes, true, 10);
+            case "smoke" -> new Settings(name, or(subscribers, 50), or(rate, 10.0), or(seconds, 5), 0, 5, eventBytes, false, 0);
             default -> throw new IllegalArgumentException("unknown scenario " + name + " (thousand, ten-thousand, soak)");
         };
     }
@@ -161,6 +164,26 @@ public final class LocalLoadBenchmark {
             } else {
                 channels.add("/default/load");
             }
+            if (s.warmupSeconds() > 0) {
+                long w0 = System.nanoTime();
+                int warm = (int) Math.round(s.rate() * s.warmupSeconds());
+                for (int n = 0; n < warm; n++) {
+                    long due = w0 + (long) (n * 1e9 / s.rate());
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    clients.publish(channels.get(n % channels.size()), 1, n % 2 == 1);
+                }
+                clients.drain(Duration.ofSeconds(30), Duration.ofMinutes(10));
+                r.append("- warm-up (JIT): ").append(warm).append(" publishes in ").append(s.warmupSeconds())
+                    .append(" s at the same rate, drained in ").append(f((System.nanoTime() - w0) / 1e9, 1))
+                    .append(" s; counted in the accounting, not in the figures below\n");
+                clients.latency().reset();
+            }
+            long deliveriesBefore = clients.deliveries();
+            long expectedBefore = clients.expectedDeliveries();
+            int publishesBefore = clients.publishes().size();
             List<Long> heap = new ArrayList<>();
             String loadBefore = BenchSupport.load();
             Duration gatewayCpu0 = target.cpu();
@@ -211,11 +234,15 @@ public final class LocalLoadBenchmark {
             }
             LoadClients.Accounting a = clients.account();
             LoadClients.Latency latency = clients.latency();
-            r.append("- steady: ").append(a.publishes()).append(" publishes in ").append(s.seconds()).append(" s (")
-                .append(f(s.rate(), 1)).append("/s, alternating HTTP and WebSocket, every 10th with 3 events, ")
-                .append(s.eventBytes()).append("-byte events), ").append(a.expected()).append(" deliveries expected\n")
-                .append("  - deliveries: ").append(a.received()).append(" received in ").append(f(wall, 1))
-                .append(" s from the first publish to the last delivery: **").append(f(a.received() / wall, 0))
+            long steadyReceived = clients.deliveries() - deliveriesBefore;
+            long steadyExpected = clients.expectedDeliveries() - expectedBefore;
+            r.append("- steady: ").append(clients.publishes().size() - publishesBefore).append(" publishes in ")
+                .append(s.seconds()).append(" s (").append(f(s.rate(), 1))
+                .append("/s, alternating HTTP and WebSocket, every 10th with 3 events, ").append(s.eventBytes())
+                .append("-byte events), ").append(steadyExpected).append(" deliveries expected (")
+                .append(f(steadyExpected / (double) s.seconds(), 0)).append("/s offered)\n")
+                .append("  - deliveries: ").append(steadyReceived).append(" received in ").append(f(wall, 1))
+                .append(" s from the first publish to the last delivery: **").append(f(steadyReceived / wall, 0))
                 .append(" deliveries/s**\n")
                 .append("  - publish→deliver latency: **p50 ").append(f(latency.quantileMillis(0.50), 1)).append(" ms, p99 ")
                 .append(f(latency.quantileMillis(0.99), 1)).append(" ms**, p99.9 ").append(f(latency.quantileMillis(0.999), 1))
@@ -226,7 +253,7 @@ public final class LocalLoadBenchmark {
             if (gatewayCpu0 != null && gatewayCpu1 != null) {
                 double g = gatewayCpu1.minus(gatewayCpu0).toNanos() / 1e9;
                 r.append(", gateway ").append(f(g, 1)).append(" s (").append(f(100.0 * g / wall, 0)).append("% of a core, ")
-                    .append(f(g * 1e6 / Math.max(1, a.received()), 0)).append(" µs per delivery)");
+                    .append(f(g * 1e6 / Math.max(1, steadyReceived), 0)).append(" µs per delivery)");
             }
             r.append("\n  - load: before ").append(loadBefore).append("; after ").append(loadAfter).append("\n");
             if (s.sampleHeap()) {
@@ -239,7 +266,7 @@ public final class LocalLoadBenchmark {
             if (s.burstSeconds() > 0) {
                 latency.reset();
                 long before = clients.deliveries();
-                long expectedBefore = clients.expectedDeliveries();
+                long burstExpectedBefore = clients.expectedDeliveries();
                 String burstLoad = BenchSupport.load();
                 Duration g0 = target.cpu();
                 long c0 = os.getProcessCpuTime();
@@ -264,7 +291,7 @@ public final class LocalLoadBenchmark {
                 long last = Math.max(clients.lastDeliveryNanos(), burstEnd);
                 double burstWall = (last - burstStart) / 1e9;
                 long burstDeliveries = clients.deliveries() - before;
-                long burstExpected = clients.expectedDeliveries() - expectedBefore;
+                long burstExpected = clients.expectedDeliveries() - burstExpectedBefore;
                 LoadClients.Accounting after = clients.account();
                 r.append("- burst: 4 closed-loop publishers (HTTP and WebSocket, 1 event each) for ").append(s.burstSeconds())
                     .append(" s: ").append(n.get()).append(" publishes, ").append(burstDeliveries).append(" of ")
@@ -280,6 +307,9 @@ public final class LocalLoadBenchmark {
                     .append(BenchSupport.load()).append("\n  - accounting over both phases: ").append(accounting(after))
                     .append("\n");
                 total0 = after;
+            }
+            if (!clients.failures().isEmpty()) {
+                r.append("- failed publishes: ").append(clients.failures()).append("\n");
             }
             r.append("- verdict: ").append(verdict(s, total0, latency)).append("\n");
             return new Outcome(s, r.toString(), total0);
