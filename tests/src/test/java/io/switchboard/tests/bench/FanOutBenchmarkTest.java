@@ -211,7 +211,7 @@ class FanOutBenchmarkTest {
                             + "the sender's limiter, backoff and deadlines run; the SDK's per-call marshalling and "
                             + "signing do not)";
                     }
-                    + "; Lambda: Invoke over HTTP on 127.0.0.1, 50 ms queue, 250 ms per new instance. "
+                    + "; Lambda: Invoke over HTTP on 127.0.0.1, 50 ms queue, 250 ms before the first invocation of each new instance. "
                     + "Shard size " + shardSize + ", fan-out parallelism " + workerParallelism + " per instance. Before the run: " + loadBefore + ".\n";
                 Bench.report("fanout" + (transport.equals("client") ? "" : "-" + transport), table);
             }
