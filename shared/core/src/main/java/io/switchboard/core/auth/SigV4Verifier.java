@@ -125,7 +125,7 @@ public final class SigV4Verifier {
             throw new Failure(Reason.MALFORMED, "The Signature of the Authorization header must be 64 lowercase hex digits");
         }
         List<String> headers = new ArrayList<>();
-        for (String name : signedHeaders.split(";")) {
+        for (String name : signedHeaders.split(";", -1)) { // -1: "SignedHeaders=;" is empty names, not no names
             if (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT))) {
                 throw new Failure(Reason.MALFORMED, "SignedHeaders must be lowercase header names separated by ';'");
             }

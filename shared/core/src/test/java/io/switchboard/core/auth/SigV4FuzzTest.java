@@ -53,6 +53,18 @@ class SigV4FuzzTest {
         assertEquals(before + 1, failures.get(), "expired is refused");
     }
 
+    /** Found by fuzzing: {@code SignedHeaders=;} parsed as an empty list of signed headers instead of malformed. */
+    @Test
+    void parse_emptySignedHeaderNames_areMalformed() {
+        String sig = "0123456789abcdef".repeat(4);
+        for (String headers : List.of(";", ";;", "host;", ";host", "host;;x-amz-date")) {
+            SigV4Verifier.Failure failure = org.junit.jupiter.api.Assertions.assertThrows(SigV4Verifier.Failure.class,
+                () -> SigV4Verifier.parse("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/appsync/aws4_request, "
+                    + "SignedHeaders=" + headers + ", Signature=" + sig), headers);
+            assertEquals(SigV4Verifier.Reason.MALFORMED, failure.reason());
+        }
+    }
+
     private static String sha256(String body) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
