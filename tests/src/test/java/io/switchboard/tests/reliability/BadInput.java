@@ -56,8 +56,8 @@ record BadInput(int number, String category, String name, String shown, Transpor
      */
     record Reply(String type, String id, String errorType, String message) implements Expect {
         public String describe() {
-            return errorType == null ? "`" + type + "`" + (id == null ? "" : " (id " + id + ")")
-                : "`" + type + "`" + (id == null ? "" : " (id " + id + ")") + " `" + errorType + "`: " + message;
+            String shownId = id == null ? "" : id.length() > 20 ? " (the " + id.length() + "-character id)" : " (id " + id + ")";
+            return errorType == null ? "`" + type + "`" + shownId : "`" + type + "`" + shownId + " `" + errorType + "`: " + message;
         }
     }
 
@@ -122,7 +122,7 @@ record BadInput(int number, String category, String name, String shown, Transpor
         }
 
         Builder frame(String name, String shown, List<String> setup, String frame, Expect expect) {
-            cases.add(new BadInput(cases.size() + 1, category, name, shown, Transport.WS_TEXT, setup, frame, null,
+            cases.add(new BadInput(cases.size() + 1, category, name, abbreviate(shown), Transport.WS_TEXT, setup, frame, null,
                 Map.of(), null, expect));
             return this;
         }
@@ -161,9 +161,12 @@ record BadInput(int number, String category, String name, String shown, Transpor
         }
     }
 
+    /** The input for the README: the API key object elided, long runs of one character counted, at most ~100 chars. */
     static String abbreviate(String text) {
-        String oneLine = text.replace("\n", "\\n");
-        return oneLine.length() <= 90 ? oneLine : oneLine.substring(0, 60) + "…(" + text.length() + " chars)";
+        String oneLine = text.replace(BadInputCatalogue.AUTH, "\"authorization\":{…}").replace("\n", "\\n");
+        oneLine = java.util.regex.Pattern.compile("(.)\\1{15,}").matcher(oneLine)
+            .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1) + "…(" + m.group().length() + "×)"));
+        return oneLine.length() <= 110 ? oneLine : oneLine.substring(0, 100) + "…(" + text.length() + " chars)";
     }
 
     @Override
