@@ -1,7 +1,6 @@
 package io.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.switchboard.core.engine.ConnectResult;
@@ -11,6 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 
 /**
@@ -18,21 +20,25 @@ import java.util.Map;
  * browsers require in the handshake. The connection's auth outcome comes from the authorizer's context; without
  * an authorizer it is computed here.
  */
-public final class ConnectFunction implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public final class ConnectFunction extends ApiFunction {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectFunction.class);
-
-    private final SwitchboardRuntime runtime;
 
     public ConnectFunction() {
         this(SwitchboardRuntime.shared());
     }
 
     public ConnectFunction(SwitchboardRuntime runtime) {
-        this.runtime = runtime;
+        super(runtime);
     }
 
+    /** The Lambda entry point: the event read and the response written by {@link Events}, not the runtime's serializer. */
     @Override
-    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Events.write(handle(Events.webSocket(input), context), output);
+    }
+
+    /** Handles one event (the entry point for Java callers and tests). */
+    public APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> connect(event)));
     }
 

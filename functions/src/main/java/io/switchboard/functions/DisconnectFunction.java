@@ -1,32 +1,39 @@
 package io.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 /**
  * {@code $disconnect}: removes the connection and its subscriptions. Best effort on API Gateway's side, which is
  * why every stored item also carries a TTL.
  */
-public final class DisconnectFunction implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public final class DisconnectFunction extends ApiFunction {
     private static final Logger LOG = LoggerFactory.getLogger(DisconnectFunction.class);
-
-    private final SwitchboardRuntime runtime;
 
     public DisconnectFunction() {
         this(SwitchboardRuntime.shared());
     }
 
     public DisconnectFunction(SwitchboardRuntime runtime) {
-        this.runtime = runtime;
+        super(runtime);
     }
 
+    /** The Lambda entry point: the event read and the response written by {@link Events}, not the runtime's serializer. */
     @Override
-    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Events.write(handle(Events.webSocket(input), context), output);
+    }
+
+    /** Handles one event (the entry point for Java callers and tests). */
+    public APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> {
             String connectionId = event.getRequestContext().getConnectionId();
             Events.logging(connectionId, "$disconnect", event.getRequestContext().getRequestId());

@@ -1,7 +1,6 @@
 package io.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.switchboard.core.engine.ConnectionAuth;
@@ -12,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -22,25 +24,29 @@ import java.util.List;
  * earlier replies are posted first, in order, so the client sees them in sequence. A refused connection gets its
  * {@code connection_error} and is closed.
  */
-public final class MessageFunction implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public final class MessageFunction extends ApiFunction {
     private static final Logger LOG = LoggerFactory.getLogger(MessageFunction.class);
-
-    private final SwitchboardRuntime runtime;
 
     public MessageFunction() {
         this(SwitchboardRuntime.shared());
     }
 
     public MessageFunction(SwitchboardRuntime runtime) {
-        this.runtime = runtime;
+        super(runtime);
     }
 
+    /** The Lambda entry point: the event read and the response written by {@link Events}, not the runtime's serializer. */
     @Override
-    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> handle(event, context)));
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Events.write(handle(Events.webSocket(input), context), output);
     }
 
-    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
+    /** Handles one event (the entry point for Java callers and tests). */
+    public APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> message(event, context)));
+    }
+
+    private APIGatewayV2WebSocketResponse message(APIGatewayV2WebSocketEvent event, Context context) {
         APIGatewayV2WebSocketEvent.RequestContext rc = event.getRequestContext();
         String connectionId = rc.getConnectionId();
         Events.logging(connectionId, rc.getRouteKey(), rc.getRequestId());

@@ -1,7 +1,6 @@
 package io.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.switchboard.core.auth.VerifiedIamCaller;
@@ -11,6 +10,9 @@ import io.switchboard.core.protocol.FrameCodec;
 import io.switchboard.core.protocol.ProtocolError;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -24,21 +26,25 @@ import java.util.Map;
  * {@code POST /iam/event} API Gateway has verified the SigV4 signature and the caller in
  * {@code requestContext.authorizer.iam} is authorized as {@code AWS_IAM}.
  */
-public final class PublishFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class PublishFunction extends ApiFunction {
     private static final Map<String, String> JSON = Map.of("content-type", "application/json");
-
-    private final SwitchboardRuntime runtime;
 
     public PublishFunction() {
         this(SwitchboardRuntime.shared());
     }
 
     public PublishFunction(SwitchboardRuntime runtime) {
-        this.runtime = runtime;
+        super(runtime);
     }
 
+    /** The Lambda entry point: the event read and the response written by {@link Events}, not the runtime's serializer. */
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Events.write(handle(Events.http(input), context), output);
+    }
+
+    /** Handles one event (the entry point for Java callers and tests). */
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> {
             Events.logging(null, event.getRouteKey() != null ? event.getRouteKey() : "POST /event",
                 event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());

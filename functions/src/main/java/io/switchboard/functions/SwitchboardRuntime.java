@@ -87,6 +87,33 @@ public final class SwitchboardRuntime {
         return runtime;
     }
 
+    /**
+     * Starts building the shared runtime's engine on a daemon thread, so that it overlaps with whatever the calling
+     * thread does meanwhile (on a cold start: configuring logging, reading the event); {@link #engine()} waits for it.
+     * Once per JVM. Not on a SnapStart snapshot's initialisation ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}),
+     * whose real clients are built after the restore ({@link SnapStartPriming}). A failure is left to the first
+     * {@link #engine()} call, which tries again and reports it.
+     */
+    static void buildInBackground() {
+        if (BACKGROUND_BUILD.getAndSet(true) || "snap-start".equals(Env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
+            return;
+        }
+        // SLF4J binds its provider first, here: a logger asked for while it binds would be a substitute that drops lines
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        Thread thread = new Thread(() -> {
+            try {
+                shared().engine();
+            } catch (RuntimeException e) {
+                // the invocation's own engine() call builds it again and reports what is wrong
+            }
+        }, "switchboard-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean BACKGROUND_BUILD =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
     public SwitchboardConfig config() {
         return config;
     }

@@ -1,6 +1,5 @@
 package io.switchboard.tests.bench;
 
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import io.switchboard.aws.DynamoDbTables;
 import io.switchboard.core.auth.ApiKeyAuthProvider;
 import io.switchboard.testing.Dynalite;
@@ -30,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Cold start without SnapStart: fresh JVMs ({@code java -cp} the shaded functions jar) timed from process start
  * until the first {@code $connect} and the first {@code subscribe} are handled against dynalite
- * ({@link ColdStartMain}), beside a bare baseline that parses the same event with Jackson and makes one DynamoDB
- * call, in the same run and interleaved (so both see the same machine load), with and without the JVM options the
+ * ({@link ColdStartMain}), beside a bare baseline on a class path of its own that parses the same event with Jackson
+ * and makes one DynamoDB call ({@link ColdStartBaseline}), in the same run and interleaved (so both see the same machine load), with and without the JVM options the
  * template ships ({@code -XX:+TieredCompilation -XX:TieredStopAtLevel=1}) and with an AppCDS archive of each
  * program (measured, not shipped). Peak RSS is the child's VmHWM. Full ({@code -Pbench-coldstart}): 10 runs per
  * variant; smoke: 1 run each of two variants.
@@ -53,8 +52,10 @@ class ColdStartBenchmarkTest {
         assertTrue(Files.isRegularFile(jar), "build the functions jar first (mvn install -DskipTests): " + jar);
         Path benchDir = root.resolve("tests/target/bench");
         Files.createDirectories(benchDir);
-        String classpath = String.join(File.pathSeparator, jar.toString(), mainJar(benchDir).toString(),
-            Path.of(LambdaEventSerializers.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        Path mainJar = mainJar(benchDir);
+        Map<String, String> classpaths = Map.of(
+            "functions", String.join(File.pathSeparator, jar.toString(), mainJar.toString()),
+            "baseline", baselineClasspath(mainJar));
 
         try (Dynalite dynalite = Dynalite.start()) {
             try (DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
@@ -85,7 +86,7 @@ class ColdStartBenchmarkTest {
                     Files.deleteIfExists(archive);
                     List<String> training = new ArrayList<>(SHIPPED);
                     training.add("-XX:ArchiveClassesAtExit=" + archive);
-                    run(classpath, root, env, mode, training, "Train" + mode + "=");
+                    run(classpaths.get(mode), root, env, mode, training, "Train" + mode + "=");
                     List<String> options = new ArrayList<>(SHIPPED);
                     options.add("-XX:SharedArchiveFile=" + archive);
                     variants.add(new Variant(mode + ", shipped options + AppCDS", mode, options));
@@ -97,7 +98,7 @@ class ColdStartBenchmarkTest {
             String loadBefore = Bench.load();
             for (int i = 0; i < runs; i++) {
                 for (Variant v : variants) {
-                    results.get(v).add(run(classpath, root, env, v.mode(), v.options(), "Cold" + i + v.mode().charAt(0)
+                    results.get(v).add(run(classpaths.get(v.mode()), root, env, v.mode(), v.options(), "Cold" + i + v.mode().charAt(0)
                         + variants.indexOf(v) + "=" ));
                 }
             }
@@ -148,14 +149,38 @@ class ColdStartBenchmarkTest {
         }
     }
 
-    /** {@link ColdStartMain} in a jar of its own (AppCDS archives only class paths of jars, not directories). */
+    /**
+     * The baseline's bare class path: only the jars of Jackson, the AWS SDK (DynamoDB and the URL-connection client
+     * with their shared modules), reactive-streams and slf4j-api (no logging provider: the SDK logs nowhere), as
+     * Maven resolved them for this module, plus the benchmark's programs.
+     */
+    private static String baselineClasspath(Path mainJar) {
+        String testClasspath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> jars = new ArrayList<>();
+        for (String entry : testClasspath.split(File.pathSeparator)) {
+            String path = entry.replace(File.separatorChar, '/');
+            boolean sdk = path.contains("/software/amazon/awssdk/") && !path.contains("/apache")
+                && !path.contains("/netty") && !path.contains("/apigatewaymanagementapi/") && !path.contains("/lambda/");
+            if (path.endsWith(".jar") && (sdk || path.contains("/com/fasterxml/jackson/core/")
+                    || path.contains("/org/reactivestreams/") || path.contains("/org/slf4j/slf4j-api/"))) {
+                jars.add(entry);
+            }
+        }
+        assertTrue(jars.stream().anyMatch(j -> j.contains("dynamodb")) && jars.stream().anyMatch(j -> j.contains("databind")),
+            "the baseline's jars were not found on the test class path: " + testClasspath);
+        jars.add(mainJar.toString());
+        return String.join(File.pathSeparator, jars);
+    }
+
+    /** The benchmark's programs in a jar of their own (AppCDS archives only class paths of jars, not directories). */
     private static Path mainJar(Path dir) throws Exception {
         Path classes = Path.of(ColdStartMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path jar = dir.resolve("coldstart-main.jar");
-        String prefix = ColdStartMain.class.getName().replace('.', '/');
+        String prefix = ColdStartMain.class.getPackageName().replace('.', '/') + "/ColdStart";
         try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
              java.util.stream.Stream<Path> files = Files.walk(classes.resolve(prefix).getParent())) {
-            for (Path file : files.filter(f -> f.toString().replace(File.separatorChar, '/').contains(prefix)).toList()) {
+            for (Path file : files.filter(f -> f.toString().replace(File.separatorChar, '/').contains(prefix)
+                    && !f.getFileName().toString().startsWith("ColdStartBenchmarkTest")).toList()) {
                 out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
                 out.write(Files.readAllBytes(file));
                 out.closeEntry();
@@ -170,8 +195,8 @@ class ColdStartBenchmarkTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
-        command.addAll(List.of("-cp", classpath, ColdStartMain.class.getName(), mode, root.resolve("events").toString(),
-            connectionId));
+        String main = (mode.equals("baseline") ? ColdStartBaseline.class : ColdStartMain.class).getName();
+        command.addAll(List.of("-cp", classpath, main, root.resolve("events").toString(), connectionId));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("SWITCHBOARD_")
             || k.equals("JAVA_TOOL_OPTIONS") || k.startsWith("POWERTOOLS_"));

@@ -4,74 +4,47 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.functions.ConnectFunction;
 import io.switchboard.functions.MessageFunction;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * The program each cold-start run starts in a fresh JVM ({@link ColdStartBenchmarkTest}). {@code functions}: the
- * events are read as the Lambda runtime reads them (aws-lambda-java-serialization), then {@code ConnectFunction}
- * handles {@code events/connect.json} and {@code MessageFunction} {@code events/subscribe.json}, on the DynamoDB
- * store against dynalite. {@code baseline}: the same connect event parsed with plain Jackson and one DynamoDB
- * {@code PutItem}. Prints {@code CONNECT <status>} and {@code SUBSCRIBE <reply>} as each is handled (the parent
+ * event bytes are handed to the stream handlers as the Lambda runtime hands them ({@code ConnectFunction} gets
+ * {@code events/connect.json}, then {@code MessageFunction} {@code events/subscribe.json}), on the DynamoDB store
+ * against dynalite. The baseline is {@link ColdStartBaseline}. Prints {@code CONNECT <status>} and {@code SUBSCRIBE <reply>} as each is handled (the parent
  * times the lines), then {@code RSS <VmHWM kB>} just before exiting.
  */
 public final class ColdStartMain {
     private ColdStartMain() {}
 
     public static void main(String[] args) throws IOException {
-        String mode = args[0];
-        Path events = Path.of(args[1]);
-        String connectionId = args[2];
-        String connect = withConnection(Files.readString(events.resolve("connect.json")), connectionId);
-        if (mode.equals("baseline")) {
-            JsonNode event = new ObjectMapper().readTree(connect);
-            String id = event.path("requestContext").path("connectionId").asText();
-            try (DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                    .region(Region.of(System.getenv("AWS_REGION")))
-                    .endpointOverride(URI.create(System.getenv("SWITCHBOARD_DYNAMODB_ENDPOINT"))).build()) {
-                dynamoDb.putItem(b -> b.tableName(System.getenv("TABLE_NAME")).item(Map.of(
-                    "pk", AttributeValue.fromS("C#" + id), "sk", AttributeValue.fromS("META"))));
-                line("CONNECT 200");
-            }
-        } else {
-            PojoSerializer<APIGatewayV2WebSocketEvent> serializer =
-                LambdaEventSerializers.serializerFor(APIGatewayV2WebSocketEvent.class, ColdStartMain.class.getClassLoader());
-            APIGatewayV2WebSocketResponse connected = new ConnectFunction().handleRequest(serializer.fromJson(connect),
-                context());
-            line("CONNECT " + connected.getStatusCode());
-            String subscribe = withConnection(Files.readString(events.resolve("subscribe.json")), connectionId);
-            APIGatewayV2WebSocketResponse subscribed = new MessageFunction().handleRequest(serializer.fromJson(subscribe),
-                context());
-            line("SUBSCRIBE " + subscribed.getBody());
-        }
-        String status = Files.readString(Path.of("/proc/self/status"));
-        line("RSS " + status.replaceAll("(?s).*VmHWM:\\s*(\\d+) kB.*", "$1"));
+        Path events = Path.of(args[0]);
+        String connectionId = args[1];
+        // the functions are RequestStreamHandlers: the runtime hands them the event's bytes, as here
+        ByteArrayOutputStream connected = new ByteArrayOutputStream();
+        new ConnectFunction().handleRequest(bytes(ColdStartBaseline.event(events, "connect.json", connectionId)), connected, context());
+        ColdStartBaseline.line("CONNECT " + status(connected));
+        ByteArrayOutputStream subscribed = new ByteArrayOutputStream();
+        new MessageFunction().handleRequest(bytes(ColdStartBaseline.event(events, "subscribe.json", connectionId)), subscribed, context());
+        ColdStartBaseline.line("SUBSCRIBE " + subscribed.toString(StandardCharsets.UTF_8));
+        ColdStartBaseline.rss();
     }
 
-    private static String withConnection(String event, String connectionId) {
-        return event.replaceAll("\"connectionId\": *\"[^\"]*\"", "\"connectionId\": \"" + connectionId + "\"");
+    private static ByteArrayInputStream bytes(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void line(String text) {
-        System.out.println(text);
-        System.out.flush();
+    /** The response's statusCode, read from the bytes the function wrote (no JSON library: nothing to warm up). */
+    private static String status(ByteArrayOutputStream response) {
+        return response.toString(StandardCharsets.UTF_8).replaceAll("(?s).*\"statusCode\":(\\d+).*", "$1");
     }
 
     private static Context context() {

@@ -141,7 +141,7 @@ class FanOutBenchmarkTest {
             // Warm-up, as SnapStart priming would have done in the cloud: the SDK clients' first calls, class loading
             // and JIT happen here, not in the measured run, which then starts new (restored) instances again.
             event.setBody("{\"channel\":\"/default/warm\",\"events\":[\"{\\\"warm\\\":1}\"]}");
-            assertEquals(200, publisher.handleRequest(event, SimulatedLambda.context(WORKER_ARN, System.nanoTime(),
+            assertEquals(200, publisher.handle(event, SimulatedLambda.context(WORKER_ARN, System.nanoTime(),
                 29_000)).getStatusCode());
             assertTrue(lambda.awaitIdle(120_000), "warm-up still running after 120 s");
             endpoint.reset();
@@ -152,7 +152,7 @@ class FanOutBenchmarkTest {
             String loadBefore = Bench.load();
 
             long start = System.nanoTime();
-            APIGatewayV2HTTPResponse response = publisher.handleRequest(event,
+            APIGatewayV2HTTPResponse response = publisher.handle(event,
                 SimulatedLambda.context("arn:aws:lambda:us-east-1:000000000000:function:bench-PublishFunction:live",
                     start, 29_000));
             long publisherMillis = (System.nanoTime() - start) / 1_000_000;

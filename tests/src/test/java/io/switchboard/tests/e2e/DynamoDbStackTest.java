@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,11 +23,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -161,43 +158,40 @@ class DynamoDbStackTest {
             assertEquals("allowed", ((Map<?, ?>) policy.get("context")).get("sbAuth"), policy.toString());
 
             // ConnectFunction -e events/connect.json: the connection item
-            APIGatewayV2WebSocketResponse connect = (APIGatewayV2WebSocketResponse)
-                    invoke("io.switchboard.functions.ConnectFunction", APIGatewayV2WebSocketEvent.class, "connect.json");
-            assertEquals(200, connect.getStatusCode());
-            assertEquals("aws-appsync-event-ws", connect.getHeaders().get("Sec-WebSocket-Protocol"));
+            JsonNode connect = invokeStream("io.switchboard.functions.ConnectFunction", "connect.json");
+            assertEquals(200, connect.path("statusCode").asInt(), connect.toString());
+            assertEquals("aws-appsync-event-ws", connect.path("headers").path("Sec-WebSocket-Protocol").asText());
             assertNotNull(item(FIXTURE_CONNECTION, "META"), "ConnectFunction wrote the connection item");
 
             // MessageFunction -e events/subscribe.json: subscribe_success as the route response, the subscription item
-            APIGatewayV2WebSocketResponse subscribe = (APIGatewayV2WebSocketResponse)
-                    invoke("io.switchboard.functions.MessageFunction", APIGatewayV2WebSocketEvent.class, "subscribe.json");
-            assertEquals(200, subscribe.getStatusCode());
-            assertFrame("{\"type\":\"subscribe_success\",\"id\":\"" + FIXTURE_SUBSCRIPTION + "\"}", subscribe.getBody());
+            JsonNode subscribe = invokeStream("io.switchboard.functions.MessageFunction", "subscribe.json");
+            assertEquals(200, subscribe.path("statusCode").asInt(), subscribe.toString());
+            assertFrame("{\"type\":\"subscribe_success\",\"id\":\"" + FIXTURE_SUBSCRIPTION + "\"}",
+                    subscribe.path("body").asText());
             assertEquals("/sample/channel/*", item(FIXTURE_CONNECTION, "S#" + FIXTURE_SUBSCRIPTION).get("pattern").s());
             assertEquals(2, stack.subscribers("/sample/channel/test").size(), "the fixture's and the live client's");
 
             // MessageFunction -e events/publish.json: publish_success; the fan-out reaches the live client through
             // the gateway, and the fixture's connection, which the gateway does not know (410), is deleted
-            APIGatewayV2WebSocketResponse publish = (APIGatewayV2WebSocketResponse)
-                    invoke("io.switchboard.functions.MessageFunction", APIGatewayV2WebSocketEvent.class, "publish.json");
+            JsonNode publish = invokeStream("io.switchboard.functions.MessageFunction", "publish.json");
             assertFrame("{\"type\":\"publish_success\",\"id\":\"221b6b3f-46fd-4ac1-a327-bd2623b7402e\",\"successful\":["
                     + "{\"identifier\":\"<uuid>\",\"index\":0},{\"identifier\":\"<uuid>\",\"index\":1}],\"failed\":[]}",
-                    publish.getBody());
+                    publish.path("body").asText());
             assertFrame("{\"type\":\"data\",\"id\":\"live\",\"event\":\"{\\\"message\\\":\\\"hello world\\\"}\"}", live.nextFrame());
             assertFrame("{\"type\":\"data\",\"id\":\"live\",\"event\":\"42\"}", live.nextFrame());
             Stack.await("the gone fixture connection to be deleted", () -> itemsOf(FIXTURE_CONNECTION).isEmpty());
 
             // PublishFunction -e events/http-publish.json: the HTTP API's response
-            APIGatewayV2HTTPResponse http = (APIGatewayV2HTTPResponse)
-                    invoke("io.switchboard.functions.PublishFunction", APIGatewayV2HTTPEvent.class, "http-publish.json");
-            assertEquals(200, http.getStatusCode(), http.getBody());
-            assertFrame("{\"failed\":[],\"successful\":[{\"identifier\":\"<uuid>\",\"index\":0}]}", http.getBody());
+            JsonNode http = invokeStream("io.switchboard.functions.PublishFunction", "http-publish.json");
+            assertEquals(200, http.path("statusCode").asInt(), http.toString());
+            assertFrame("{\"failed\":[],\"successful\":[{\"identifier\":\"<uuid>\",\"index\":0}]}",
+                    http.path("body").asText());
             assertFrame("{\"type\":\"data\",\"id\":\"live\",\"event\":\"{\\\"message\\\":\\\"hello from curl\\\"}\"}",
                     live.nextFrame());
 
             // DisconnectFunction -e events/disconnect.json: idempotent
-            APIGatewayV2WebSocketResponse disconnect = (APIGatewayV2WebSocketResponse)
-                    invoke("io.switchboard.functions.DisconnectFunction", APIGatewayV2WebSocketEvent.class, "disconnect.json");
-            assertEquals(200, disconnect.getStatusCode());
+            JsonNode disconnect = invokeStream("io.switchboard.functions.DisconnectFunction", "disconnect.json");
+            assertEquals(200, disconnect.path("statusCode").asInt(), disconnect.toString());
             assertTrue(itemsOf(FIXTURE_CONNECTION).isEmpty());
             assertEquals(1, stack.subscribers("/sample/channel/test").size(), "only the live client is left");
             live.assertNothingWithin(java.time.Duration.ofMillis(200));
@@ -223,17 +217,17 @@ class DynamoDbStackTest {
         return Stack.root().resolve("events").resolve(name);
     }
 
-    /** Invokes a function class as the Lambda Java runtime would: event in through the runtime's serializer. */
-    @SuppressWarnings("unchecked")
-    private static Object invoke(String handlerClass, Class<?> eventType, String fixture) throws IOException {
+    /** Invokes a stream-handler function class as the Lambda Java runtime would: the event's bytes in, JSON out. */
+    private static JsonNode invokeStream(String handlerClass, String fixture) throws IOException {
         byte[] json = Files.readAllBytes(fixture(fixture));
-        Object event = LambdaEventSerializers.serializerFor((Class<Object>) eventType, stack.functions)
-                .fromJson(new ByteArrayInputStream(json));
-        return stack.inFunctions(() -> {
-            RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>)
-                    stack.functions.loadClass(handlerClass).getConstructor().newInstance();
-            return handler.handleRequest(event, new FixtureContext(handlerClass));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        stack.inFunctions(() -> {
+            RequestStreamHandler handler = (RequestStreamHandler) stack.functions.loadClass(handlerClass)
+                    .getConstructor().newInstance();
+            handler.handleRequest(new ByteArrayInputStream(json), out, new FixtureContext(handlerClass));
+            return null;
         });
+        return Json.MAPPER.readTree(out.toByteArray());
     }
 
     @SuppressWarnings("unchecked")
