@@ -53,6 +53,8 @@ final class Events {
         context.setDomainName(text(rc.get("domainName")));
         context.setStage(text(rc.get("stage")));
         context.setApiId(text(rc.get("apiId")));
+        context.setMessageDirection(text(rc.get("messageDirection")));
+        context.setRequestTime(text(rc.get("requestTime")));
         context.setConnectedAt(rc.path("connectedAt").asLong(0));
         context.setRequestTimeEpoch(rc.path("requestTimeEpoch").asLong(0));
         JsonNode identity = rc.get("identity");
@@ -81,6 +83,8 @@ final class Events {
             .withRouteKey(text(rc.get("routeKey")))
             .withRequestId(text(rc.get("requestId")))
             .withDomainName(text(rc.get("domainName")))
+            .withDomainPrefix(text(rc.get("domainPrefix")))
+            .withTime(text(rc.get("time")))
             .withStage(text(rc.get("stage")))
             .withApiId(text(rc.get("apiId")))
             .withAccountId(text(rc.get("accountId")))
