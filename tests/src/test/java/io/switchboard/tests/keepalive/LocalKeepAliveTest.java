@@ -2,7 +2,7 @@ package io.switchboard.tests.keepalive;
 
 import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
-import io.switchboard.tests.bench.IsolatedGateway;
+import io.switchboard.tests.support.IsolatedGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -77,7 +77,7 @@ class FanOutDisconnectTest {
                     ws.assertNothingWithin(java.time.Duration.ofMillis(i == 1 ? 300 : 0)); // no duplicates
                 }
                 Gateway.await("the dropped subscription purged", () -> gateway.subscribers(channel).stream()
-                    .noneMatch(s -> s[1].equals("s7")));
+                    .noneMatch(s -> s.subscriptionId().equals("s7")));
                 assertEquals(subscribers - 1, gateway.subscribers(channel).size());
             } finally {
                 clients.forEach(Ws::close);
