@@ -1,6 +1,6 @@
 package io.switchboard.tests.e2e;
 
-import static io.switchboard.tests.e2e.Json.assertFrame;
+import static io.switchboard.tests.support.Json.assertFrame;
 import static io.switchboard.tests.e2e.Stack.API_KEY;
 import static io.switchboard.tests.e2e.Stack.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.switchboard.aws.ApiGatewayConnectionSender;
 import io.switchboard.core.spi.ConnectionSender.SendResult;
+import io.switchboard.tests.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

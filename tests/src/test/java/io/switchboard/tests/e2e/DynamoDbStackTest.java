@@ -1,6 +1,6 @@
 package io.switchboard.tests.e2e;
 
-import static io.switchboard.tests.e2e.Json.assertFrame;
+import static io.switchboard.tests.support.Json.assertFrame;
 import static io.switchboard.tests.e2e.Stack.API_KEY;
 import static io.switchboard.tests.e2e.Stack.TABLE;
 import static io.switchboard.tests.e2e.Stack.unique;
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import io.switchboard.tests.support.Json;
 
 /**
  * The DynamoDB store as the functions use it, on dynalite, seen from the table itself: the raw items a subscribe

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.switchboard.tests.support.Json;
+
 /**
  * A protocol client on {@code java.net.http.WebSocket}: every text message is queued as it arrives, the close
  * (code and reason) is remembered, and every wait is bounded by {@link Stack#WAIT}.

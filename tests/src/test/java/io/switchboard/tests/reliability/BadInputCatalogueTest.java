@@ -30,6 +30,7 @@ import io.switchboard.tests.reliability.BadInput.Expect;
 import io.switchboard.tests.reliability.BadInput.HttpAnswer;
 import io.switchboard.tests.reliability.BadInput.Reply;
 import io.switchboard.tests.reliability.BadInput.UpgradeRefused;
+import io.switchboard.tests.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.switchboard.tests.support.Json;
+
 /**
  * A subscriber drops its socket (no close handshake) in the middle of a large fan-out on the real gateway: every
  * other subscriber — exact and wildcard — still gets every event of every publish exactly once and in order, and

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
 import io.switchboard.tests.support.IsolatedGateway;
+import io.switchboard.tests.support.Json;
 
 /**
  * The real local gateway, in this JVM on a free loopback port, with the repository's {@code template.yaml} and the

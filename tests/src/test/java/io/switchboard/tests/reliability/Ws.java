@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.switchboard.tests.support.Json;
 
 /** A {@code java.net.http.WebSocket} client that queues every text message and remembers how the socket closed. */
 final class Ws implements WebSocket.Listener, AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(20);
 
     record Close(int code, String reason) {
@@ -71,12 +71,7 @@ final class Ws implements WebSocket.Listener, AutoCloseable {
     }
 
     JsonNode next() {
-        String text = nextText();
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
+        return Json.parse(nextText());
     }
 
     /** Messages looked at by {@link #next(Predicate, String)} but not wanted there: seen first by later calls. */
