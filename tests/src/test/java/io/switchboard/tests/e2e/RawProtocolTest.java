@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,17 +87,17 @@ class RawProtocolTest {
         for (String offered : List.of("aws-appsync-event-ws, " + credentials, credentials + ", aws-appsync-event-ws",
                 "aws-appsync-event-ws")) {
             Map<String, String> headers = offered.contains("header-") ? Map.of() : Map.of("x-api-key", API_KEY);
-            try (RawWs raw = RawWs.open(stack.port(), offered, headers)) {
-                assertEquals(101, raw.status, "upgrade offering " + offered);
-                assertEquals("aws-appsync-event-ws", raw.headers.get("sec-websocket-protocol"),
-                        "exactly one subprotocol echoed, never the credentials: " + raw.headers);
+            try (RawWebSocket raw = openRaw(offered, headers)) {
+                assertEquals(101, raw.status(), "upgrade offering " + offered);
+                assertEquals("aws-appsync-event-ws", raw.headers().get("sec-websocket-protocol"),
+                        "exactly one subprotocol echoed, never the credentials: " + raw.headers());
                 raw.sendText("{\"type\":\"connection_init\"}");
                 assertFrame(ACK, raw.readText());
             }
         }
         // no Sec-WebSocket-Protocol at all: the authorizer's identity source is missing, API Gateway answers 401
-        try (RawWs raw = RawWs.open(stack.port(), null, Map.of("x-api-key", API_KEY))) {
-            assertEquals(401, raw.status, raw.headers.toString());
+        try (RawWebSocket raw = openRaw(null, Map.of("x-api-key", API_KEY))) {
+            assertEquals(401, raw.status(), raw.headers().toString());
         }
     }
 
@@ -507,19 +508,24 @@ class RawProtocolTest {
 
     private void assertOversizeFrameCloses(int size) throws IOException {
         String channel = "/default/" + unique("big");
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
-            assertEquals(101, raw.status);
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+            assertEquals(101, raw.status());
             raw.sendText(Json.text(Json.subscribe("s1", channel, API_KEY)));
             assertFrame("{\"type\":\"subscribe_success\",\"id\":\"s1\"}", raw.readText());
             assertEquals(1, stack.subscribers(channel).size());
 
-            raw.send(RawWs.TEXT, oversizePublish(channel, size));
-            RawWs.Frame close = raw.readClose();
+            raw.send(RawWebSocket.TEXT, oversizePublish(channel, size));
+            RawWebSocket.Frame close = raw.readClose();
             Stack.note("single " + size + "-byte frame: close " + close.closeCode() + " '" + close.text() + "'");
             assertEquals(1009, close.closeCode(), "close reason: " + close.text());
             assertTrue(raw.endOfStream(), "the server drops the TCP connection after the close");
         }
         Stack.await("$disconnect to remove the subscriptions", () -> stack.subscribers(channel).isEmpty());
+    }
+
+    /** The upgrade of {@code /event/realtime} offering {@code protocols} (null: none), whatever the answer. */
+    private RawWebSocket openRaw(String protocols, Map<String, String> headers) throws IOException {
+        return RawWebSocket.open(stack.port(), "/event/realtime", protocols, headers, Stack.WAIT);
     }
 
     /** A publish frame of exactly {@code size} bytes (UTF-8). */
@@ -534,9 +540,9 @@ class RawProtocolTest {
     @Test
     void limits_theFrameAndMessageBoundaries_areInclusive() throws IOException {
         String channel = "/default/" + unique("edge");
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
             // one frame of exactly 32 KB is allowed
-            raw.send(RawWs.TEXT, oversizePublish(channel, 32 * 1024));
+            raw.send(RawWebSocket.TEXT, oversizePublish(channel, 32 * 1024));
             assertFrame("{\"type\":\"publish_success\",\"id\":\"big\",\"successful\":[{\"identifier\":\"<uuid>\",\"index\":0}],"
                     + "\"failed\":[]}", raw.readText());
             // a message of exactly 128 KB (in 32 KB frames) is read; its one event is too big to deliver in a data frame
@@ -545,10 +551,10 @@ class RawProtocolTest {
             assertFrame("{\"type\":\"publish_error\",\"id\":\"big\",\"errors\":[{\"errorType\":\"InvalidInputError\","
                     + "\"message\":\"<string>\"}]}", tooBig);
             // one byte more than 32 KB in one frame closes
-            raw.send(RawWs.TEXT, oversizePublish(channel, 32 * 1024 + 1));
+            raw.send(RawWebSocket.TEXT, oversizePublish(channel, 32 * 1024 + 1));
             assertEquals(1009, raw.readClose().closeCode());
         }
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
             // one byte more than 128 KB in frames of 32 KB closes
             raw.sendFragmented(oversizePublish(channel, 128 * 1024 + 1), 32 * 1024);
             assertEquals(1009, raw.readClose().closeCode());
@@ -578,7 +584,7 @@ class RawProtocolTest {
     @Test
     void limits_aLargeMessageInFramesOf32KbOrLess_isAccepted() throws IOException {
         String channel = "/default/" + unique("frag");
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
             raw.sendText(Json.text(Json.subscribe("s1", channel, API_KEY)));
             assertFrame("{\"type\":\"subscribe_success\",\"id\":\"s1\"}", raw.readText());
             byte[] message = oversizePublish(channel, 100 * 1024);

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.RawWebSocket;
 import io.switchboard.tests.reliability.BadInput.Closed;
 import io.switchboard.tests.reliability.BadInput.ConnectionError;
 import io.switchboard.tests.reliability.BadInput.Expect;
@@ -159,9 +160,10 @@ class BadInputCatalogueTest {
 
     private static void raw(BadInput c) throws IOException {
         Closed closed = (Closed) c.expect();
-        try (RawWs ws = RawWs.open(gateway.port(), "aws-appsync-event-ws, " + gateway.apiKeyProtocol())) {
-            ws.send(RawWs.TEXT, c.bytes());
-            RawWs.Frame close = ws.awaitClose();
+        try (RawWebSocket ws = RawWebSocket.upgrade(gateway.port(), "/event/realtime",
+            "aws-appsync-event-ws, " + gateway.apiKeyProtocol(), Ws.WAIT)) {
+            ws.send(RawWebSocket.TEXT, c.bytes());
+            RawWebSocket.Frame close = ws.readClose();
             assertEquals(closed.code(), close.closeCode(), () -> "close frame " + close.text());
             assertEquals(closed.reason(), close.closeReason());
         }
