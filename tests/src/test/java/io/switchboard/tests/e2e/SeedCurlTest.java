@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 
 /**
  * The seed's first-run check, verbatim: {@code curl -H "x-api-key:$KEY" http://127.0.0.1:PORT/event -d '{...}'}

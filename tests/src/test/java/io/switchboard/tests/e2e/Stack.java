@@ -26,6 +26,7 @@ import io.switchboard.local.Options;
 import io.switchboard.testing.Dynalite;
 import io.switchboard.tests.support.IsolatedGateway;
 import io.switchboard.tests.support.IsolatedGateway.Subscriber;
+import io.switchboard.tests.support.WsClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -168,7 +169,7 @@ final class Stack implements AutoCloseable {
 
     /** A client on {@code ws://} authorized the Amplify way (subprotocols {@code aws-appsync-event-ws} + {@code header-}). */
     WsClient connect() {
-        return WsClient.open(http, ws(), java.util.Map.of(), "aws-appsync-event-ws", headerProtocol(API_KEY));
+        return WsClient.open(http, ws(), WAIT, java.util.Map.of(), "aws-appsync-event-ws", headerProtocol(API_KEY));
     }
 
     /** {@code POST /event} with {@code x-api-key}, as {@code events.post} and curl do. */

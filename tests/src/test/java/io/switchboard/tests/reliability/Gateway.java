@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
 import io.switchboard.tests.support.IsolatedGateway;
 import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 
 /**
  * The real local gateway, in this JVM on a free loopback port, with the repository's {@code template.yaml} and the
@@ -27,10 +29,12 @@ import io.switchboard.tests.support.Json;
  */
 final class Gateway implements AutoCloseable {
     static final String API_KEY = "da2-reliabilitysuitekey00001";
+    /** Every wait of the suite (clients, HTTP, polling) is bounded by this. */
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     final IsolatedGateway isolated;
     final LocalGateway gateway;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Ws.WAIT).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
 
     private Gateway(IsolatedGateway isolated) {
         this.isolated = isolated;
@@ -122,8 +126,8 @@ final class Gateway implements AutoCloseable {
     }
 
     /** A client connected the Amplify way with the API key. */
-    Ws connect() {
-        return Ws.open(http, ws(), Map.of(), "aws-appsync-event-ws", apiKeyProtocol());
+    WsClient connect() {
+        return WsClient.open(http, ws(), WAIT, Map.of(), "aws-appsync-event-ws", apiKeyProtocol());
     }
 
     HttpResponse<String> post(String body, Map<String, String> headers) {
@@ -131,7 +135,7 @@ final class Gateway implements AutoCloseable {
     }
 
     HttpResponse<String> request(String method, HttpRequest.BodyPublisher body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(event()).timeout(Ws.WAIT.multipliedBy(2)).method(method, body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(event()).timeout(WAIT.multipliedBy(2)).method(method, body);
         headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -154,7 +158,7 @@ final class Gateway implements AutoCloseable {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Ws.WAIT.toNanos();
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
