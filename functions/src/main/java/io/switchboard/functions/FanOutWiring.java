@@ -9,6 +9,7 @@ import io.switchboard.core.memory.InProcessFanOutDispatcher;
 import io.switchboard.core.spi.FanOutDispatcher;
 import software.amazon.awssdk.regions.Region;
 
+import java.net.URI;
 import java.util.function.Supplier;
 
 /**
@@ -44,11 +45,14 @@ final class FanOutWiring {
             return new InProcessFanOutDispatcher(shard -> engine.get().deliver(shard, Deadline.none()), LOCAL_WORKERS);
         }
         Region region = config.region() == null ? null : Region.of(config.region());
+        URI endpoint = config.lambdaEndpoint() == null ? null : URI.create(config.lambdaEndpoint());
         if (config.fanOutFunction() != null) {
-            return LambdaFanOutDispatcher.builder().functionName(config.fanOutFunction()).region(region).build();
+            return LambdaFanOutDispatcher.builder().functionName(config.fanOutFunction()).region(region)
+                .endpoint(endpoint).build();
         }
         if (worker) {
-            return LambdaFanOutDispatcher.builder().functionName(() -> workerArn).region(region).build();
+            return LambdaFanOutDispatcher.builder().functionName(() -> workerArn).region(region)
+                .endpoint(endpoint).build();
         }
         return null;
     }

@@ -22,9 +22,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads a CloudFormation / SAM template into plain maps and lists. The short-form intrinsic
  * tags ({@code !Ref X}, {@code !Sub '...'}, {@code !GetAtt A.B}, ...) become their long form
  * ({@code {Ref: X}}, {@code {Fn::Sub: ...}}, {@code {Fn::GetAtt: [A, B]}}), so the rest of the
- * gateway only ever sees one shape.
+ * gateway only ever sees one shape. Public for the template checks of the tests module, which read
+ * {@code template.yaml} exactly as the gateway does.
  */
-final class CloudFormationYaml {
+public final class CloudFormationYaml {
 
     private static final List<String> FUNCTION_TAGS = List.of(
             "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub",
@@ -33,7 +34,8 @@ final class CloudFormationYaml {
     private CloudFormationYaml() {
     }
 
-    static Map<String, Object> read(Path path) throws IOException {
+    /** The template at {@code path}; an IOException also when it is not a YAML mapping. */
+    public static Map<String, Object> read(Path path) throws IOException {
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             Object root = new Yaml(new IntrinsicConstructor()).load(reader);
             if (!(root instanceof Map<?, ?> map)) {

@@ -33,6 +33,7 @@ import io.switchboard.local.fake.FakeConnect;
 import io.switchboard.local.fake.FakeDisconnect;
 import io.switchboard.local.fake.FakeMessage;
 import io.switchboard.local.fake.FakePublish;
+import io.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -304,20 +305,20 @@ class LocalGatewayTest {
     void frameOf32KB_isAccepted_andOneByteMoreClosesWith1009() throws Exception {
         String protocols = "aws-appsync-event-ws, " + TestClients.headerProtocol(host, "allow");
         String prefix = "{\"type\":\"echo\",\"pad\":\"";
-        try (RawWebSocket ws = RawWebSocket.open(gateway.port(), "/event/realtime", protocols)) {
+        try (RawWebSocket ws = RawWebSocket.upgrade(gateway.port(), "/event/realtime", protocols, Duration.ofSeconds(5))) {
             String largest = prefix + "x".repeat(WebSocketApi.MAX_FRAME_BYTES - prefix.length() - 2) + "\"}";
             ws.send(0x1, largest.getBytes(StandardCharsets.UTF_8));
-            RawWebSocket.Frame first = ws.read();
+            RawWebSocket.Frame first = ws.readFrame();
             assertEquals(0x1, first.opcode());
             assertFalse(first.fin(), "a reply over 32 KB goes out in two frames");
             assertEquals(WebSocketApi.MAX_FRAME_BYTES, first.payload().length);
-            RawWebSocket.Frame second = ws.read();
+            RawWebSocket.Frame second = ws.readFrame();
             assertEquals(0x0, second.opcode());
             assertTrue(second.fin());
             assertEquals("echo:" + largest, new String(first.payload(), StandardCharsets.UTF_8)
                     + new String(second.payload(), StandardCharsets.UTF_8));
             ws.send(0x1, (largest + " ").getBytes(StandardCharsets.UTF_8));
-            RawWebSocket.Frame close = ws.read();
+            RawWebSocket.Frame close = ws.readFrame();
             assertEquals(0x8, close.opcode());
             assertEquals(1009, close.closeCode());
         }

@@ -40,9 +40,9 @@ import java.util.function.Supplier;
  *
  * <p>This one call is made with the SDK's SigV4 signer, credentials chain and URL-connection client rather than the
  * SDK's Lambda client, whose model of the whole Lambda API would add some 3 MB (1,500 classes) to the functions jar
- * for it. The endpoint is {@code https://lambda.<region>.<partition domain>}, or the SDK's endpoint override
- * ({@code AWS_ENDPOINT_URL_LAMBDA} or {@code aws.endpointUrlLambda}, e.g. {@code sam local start-lambda}). Everything
- * is built on the first call; thread-safe.
+ * for it. The endpoint is the builder's (the configuration's {@code AWS_ENDPOINT_URL_LAMBDA}, e.g.
+ * {@code sam local start-lambda}: the SDK applies that variable to its generated clients only, not to this signed
+ * call), else {@code https://lambda.<region>.<partition domain>}. Everything is built on the first call; thread-safe.
  */
 public final class LambdaFanOutDispatcher implements FanOutDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(LambdaFanOutDispatcher.class);
@@ -195,15 +195,8 @@ public final class LambdaFanOutDispatcher implements FanOutDispatcher {
         return p;
     }
 
-    /** The SDK's endpoint override for Lambda when set, else the regional endpoint of the region's partition. */
+    /** The regional Lambda endpoint of the region's partition. */
     static URI endpointOf(Region region) {
-        String override = System.getenv("AWS_ENDPOINT_URL_LAMBDA");
-        if (override == null || override.isBlank()) {
-            override = System.getProperty("aws.endpointUrlLambda");
-        }
-        if (override != null && !override.isBlank()) {
-            return URI.create(override.trim());
-        }
         RegionMetadata metadata = region.metadata();
         String domain = metadata != null ? metadata.domain() : "amazonaws.com";
         return URI.create("https://lambda." + region.id() + "." + domain);
@@ -239,7 +232,7 @@ public final class LambdaFanOutDispatcher implements FanOutDispatcher {
             return this;
         }
 
-        /** An endpoint; {@code null} (the default): the SDK's Lambda endpoint override, else the regional endpoint. */
+        /** An endpoint override; {@code null} (the default): the regional endpoint. */
         public Builder endpoint(URI endpoint) {
             this.endpoint = endpoint;
             return this;

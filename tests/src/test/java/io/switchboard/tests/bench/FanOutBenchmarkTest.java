@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,13 +128,15 @@ class FanOutBenchmarkTest {
             "SWITCHBOARD_FANOUT_PARALLELISM", String.valueOf(workerParallelism),
             "SWITCHBOARD_CONNECTIONS_ENDPOINT", connectionsUri,
             "AWS_REGION", "us-east-1"));
-        SwitchboardConfig workerConfig = SwitchboardConfig.from(env::get);
-        env.put("SWITCHBOARD_FANOUT_FUNCTION", WORKER_ARN);
-        SwitchboardConfig publisherConfig = SwitchboardConfig.from(env::get);
+        // the workers' configuration: known once the simulated Lambda listens (its endpoint is in it)
+        AtomicReference<SwitchboardConfig> workerConfig = new AtomicReference<>();
 
         try (SimulatedLambda lambda = new SimulatedLambda(
-                () -> new FanOutFunction(new SwitchboardRuntime(workerConfig, c -> store, senders)), 50, 250, 29_000)) {
-            property("aws.endpointUrlLambda", lambda.endpoint());
+                () -> new FanOutFunction(new SwitchboardRuntime(workerConfig.get(), c -> store, senders)), 50, 250, 29_000)) {
+            env.put("AWS_ENDPOINT_URL_LAMBDA", lambda.endpoint());
+            workerConfig.set(SwitchboardConfig.from(env::get));
+            env.put("SWITCHBOARD_FANOUT_FUNCTION", WORKER_ARN);
+            SwitchboardConfig publisherConfig = SwitchboardConfig.from(env::get);
             PublishFunction publisher = new PublishFunction(new SwitchboardRuntime(publisherConfig, c -> store, senders));
             APIGatewayV2HTTPEvent event = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class,
                 getClass().getClassLoader()).fromJson(Files.readString(

@@ -3,6 +3,7 @@ package io.switchboard.tests.bench;
 import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
 import io.switchboard.local.StartException;
+import io.switchboard.tests.support.IsolatedGateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
-import io.switchboard.tests.e2e.FunctionsClassLoader;
 import io.switchboard.tests.e2e.Processes;
+import io.switchboard.tests.support.IsolatedGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,32 +40,23 @@ class ConsoleBrowserTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
     private static Path root;
-    private static FunctionsClassLoader functions;
+    private static IsolatedGateway isolated;
     private static LocalGateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         root = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
         Path tls = Files.createTempDirectory("switchboard-console-tls");
-        functions = FunctionsClassLoader.create();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(functions); // the functions keep JVM-wide state: give this gateway its own copy
-        try {
-            gateway = LocalGateway.start(Options.builder().port(0).apiKey(KEY).template(root.resolve("template.yaml"))
-                .tlsDirectory(tls).workerThreads(8).environment("AWS_REGION", "us-east-1").build());
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        // the functions keep JVM-wide state: give this gateway its own copy
+        isolated = IsolatedGateway.start(Options.builder().port(0).apiKey(KEY).template(root.resolve("template.yaml"))
+            .tlsDirectory(tls).workerThreads(8).environment("AWS_REGION", "us-east-1").build());
+        gateway = isolated.gateway();
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (functions != null) {
-            functions.close();
+    static void stop() {
+        if (isolated != null) {
+            isolated.close();
         }
     }
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.switchboard.tests.support.Json;
+
 /**
  * The stock, unmodified Amplify JS client (aws-amplify 6.22.1, pinned in {@code tests/node}) against the gateway:
  * {@code node tests/node/amplify-e2e.mjs main|bad-key}. Amplify turns {@code http://127.0.0.1:PORT/event} into

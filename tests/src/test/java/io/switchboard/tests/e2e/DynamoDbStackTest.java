@@ -1,6 +1,6 @@
 package io.switchboard.tests.e2e;
 
-import static io.switchboard.tests.e2e.Json.assertFrame;
+import static io.switchboard.tests.support.Json.assertFrame;
 import static io.switchboard.tests.e2e.Stack.API_KEY;
 import static io.switchboard.tests.e2e.Stack.TABLE;
 import static io.switchboard.tests.e2e.Stack.unique;
@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 
 /**
  * The DynamoDB store as the functions use it, on dynalite, seen from the table itself: the raw items a subscribe
@@ -124,7 +127,7 @@ class DynamoDbStackTest {
         Stack.await("the sockets of earlier tests to be gone", () -> stack.gateway.connectionCount() == 0);
         Stack.await("the items of earlier tests to be gone", () -> dynamo.scan(s -> s.tableName(TABLE)).items().isEmpty());
         // $connect has run (and written whatever it writes) before the upgrade completes
-        try (WsClient refused = WsClient.open(stack.http, stack.ws(), Map.of(), "aws-appsync-event-ws",
+        try (WsClient refused = WsClient.open(stack.http, stack.ws(), Stack.WAIT, Map.of(), "aws-appsync-event-ws",
                 stack.headerProtocol("da2-notthekey00000000000000"))) {
             // the gateway counts a socket once Jetty reports it open, which may be just after the client saw the 101
             Stack.await("the refused socket to be open at the gateway", () -> stack.gateway.connectionCount() == 1);

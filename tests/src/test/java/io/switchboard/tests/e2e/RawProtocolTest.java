@@ -1,6 +1,6 @@
 package io.switchboard.tests.e2e;
 
-import static io.switchboard.tests.e2e.Json.assertFrame;
+import static io.switchboard.tests.support.Json.assertFrame;
 import static io.switchboard.tests.e2e.Stack.API_KEY;
 import static io.switchboard.tests.e2e.Stack.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +27,9 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 
 /**
  * Every frame type and error case of the WebSocket protocol (protocol.md §2), and API Gateway's WebSocket limits
@@ -84,17 +88,17 @@ class RawProtocolTest {
         for (String offered : List.of("aws-appsync-event-ws, " + credentials, credentials + ", aws-appsync-event-ws",
                 "aws-appsync-event-ws")) {
             Map<String, String> headers = offered.contains("header-") ? Map.of() : Map.of("x-api-key", API_KEY);
-            try (RawWs raw = RawWs.open(stack.port(), offered, headers)) {
-                assertEquals(101, raw.status, "upgrade offering " + offered);
-                assertEquals("aws-appsync-event-ws", raw.headers.get("sec-websocket-protocol"),
-                        "exactly one subprotocol echoed, never the credentials: " + raw.headers);
+            try (RawWebSocket raw = openRaw(offered, headers)) {
+                assertEquals(101, raw.status(), "upgrade offering " + offered);
+                assertEquals("aws-appsync-event-ws", raw.headers().get("sec-websocket-protocol"),
+                        "exactly one subprotocol echoed, never the credentials: " + raw.headers());
                 raw.sendText("{\"type\":\"connection_init\"}");
                 assertFrame(ACK, raw.readText());
             }
         }
         // no Sec-WebSocket-Protocol at all: the authorizer's identity source is missing, API Gateway answers 401
-        try (RawWs raw = RawWs.open(stack.port(), null, Map.of("x-api-key", API_KEY))) {
-            assertEquals(401, raw.status, raw.headers.toString());
+        try (RawWebSocket raw = openRaw(null, Map.of("x-api-key", API_KEY))) {
+            assertEquals(401, raw.status(), raw.headers().toString());
         }
     }
 
@@ -275,7 +279,7 @@ class RawProtocolTest {
             assertFrame("{\"type\":\"subscribe_success\",\"id\":\"good\"}", ws.nextFrame());
             stack.publishHttp(API_KEY, Json.publishBody(channel, "\"still here\""));
             assertFrame("{\"type\":\"data\",\"id\":\"good\",\"event\":\"\\\"still here\\\"\"}", ws.nextFrame());
-            assertFalse(ws.isClosed());
+            assertTrue(ws.isOpen());
         }
     }
 
@@ -378,7 +382,7 @@ class RawProtocolTest {
 
     @Test
     void connectionError_badKeyInTheHeaderSubprotocol_thenTheSocketIsClosed() {
-        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Map.of(), "aws-appsync-event-ws",
+        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Stack.WAIT, Map.of(), "aws-appsync-event-ws",
                 stack.headerProtocol("da2-notthekey00000000000000"))) {
             assertEquals("aws-appsync-event-ws", ws.subprotocol(), "the upgrade is accepted; the refusal is a frame");
             ws.send("{\"type\":\"connection_init\"}");
@@ -392,7 +396,7 @@ class RawProtocolTest {
 
     @Test
     void connectionError_badKeyInAPlainUpgradeHeader_thenTheSocketIsClosed() {
-        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Map.of("x-api-key", "da2-notthekey00000000000000"),
+        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Stack.WAIT, Map.of("x-api-key", "da2-notthekey00000000000000"),
                 "aws-appsync-event-ws")) {
             assertEquals("aws-appsync-event-ws", ws.subprotocol());
             ws.subscribe("s1", "/default/x", API_KEY); // the first frame need not be connection_init
@@ -406,7 +410,7 @@ class RawProtocolTest {
 
     @Test
     void connectionError_unreadableHeaderSubprotocol_isFinalForAmplify_thenTheSocketIsClosed() {
-        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Map.of(), "aws-appsync-event-ws", "header-%%%notbase64")) {
+        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Stack.WAIT, Map.of(), "aws-appsync-event-ws", "header-%%%notbase64")) {
             ws.send("{\"type\":\"connection_init\"}");
             JsonNode error = ws.next();
             assertFrame("{\"type\":\"connection_error\",\"errors\":[{\"errorType\":\"<string>\",\"message\":\"<string>\"}]}", error);
@@ -422,7 +426,7 @@ class RawProtocolTest {
         String json = "{\"host\":\"abc.appsync-api.us-east-1.amazonaws.com\",\"x-api-key\":\"" + API_KEY + "\"}";
         String protocol = "header-" + java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(json.getBytes(StandardCharsets.UTF_8));
-        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Map.of(), "aws-appsync-event-ws", protocol)) {
+        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Stack.WAIT, Map.of(), "aws-appsync-event-ws", protocol)) {
             ws.send("{\"type\":\"connection_init\"}");
             assertFrame(ACK, ws.nextFrame());
         }
@@ -431,7 +435,7 @@ class RawProtocolTest {
     @Test
     void plainUpgradeHeaderWithTheRightKey_isAccepted() {
         String channel = "/default/" + unique("native");
-        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Map.of("x-api-key", API_KEY), "aws-appsync-event-ws")) {
+        try (WsClient ws = WsClient.open(stack.http, stack.ws(), Stack.WAIT, Map.of("x-api-key", API_KEY), "aws-appsync-event-ws")) {
             ws.send("{\"type\":\"connection_init\"}");
             assertFrame(ACK, ws.nextFrame());
             ws.subscribe("n1", channel, API_KEY);
@@ -485,7 +489,7 @@ class RawProtocolTest {
             ws.subscribe("all", "/chat/*", API_KEY);
             assertFrame("{\"type\":\"subscribe_error\",\"id\":\"all\",\"errors\":[{\"errorType\":\"Unauthorized\","
                     + "\"message\":\"<string>\"}]}", ws.nextFrame());
-            assertFalse(ws.isClosed());
+            assertTrue(ws.isOpen());
             stack.publishHttp(API_KEY, Json.publishBody(channel, "{\"dm\":1}"));
             assertFrame("{\"type\":\"data\",\"id\":\"mine\",\"event\":\"{\\\"dm\\\":1}\"}", ws.nextFrame());
         }
@@ -505,19 +509,24 @@ class RawProtocolTest {
 
     private void assertOversizeFrameCloses(int size) throws IOException {
         String channel = "/default/" + unique("big");
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
-            assertEquals(101, raw.status);
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+            assertEquals(101, raw.status());
             raw.sendText(Json.text(Json.subscribe("s1", channel, API_KEY)));
             assertFrame("{\"type\":\"subscribe_success\",\"id\":\"s1\"}", raw.readText());
             assertEquals(1, stack.subscribers(channel).size());
 
-            raw.send(RawWs.TEXT, oversizePublish(channel, size));
-            RawWs.Frame close = raw.readClose();
+            raw.send(RawWebSocket.TEXT, oversizePublish(channel, size));
+            RawWebSocket.Frame close = raw.readClose();
             Stack.note("single " + size + "-byte frame: close " + close.closeCode() + " '" + close.text() + "'");
             assertEquals(1009, close.closeCode(), "close reason: " + close.text());
             assertTrue(raw.endOfStream(), "the server drops the TCP connection after the close");
         }
         Stack.await("$disconnect to remove the subscriptions", () -> stack.subscribers(channel).isEmpty());
+    }
+
+    /** The upgrade of {@code /event/realtime} offering {@code protocols} (null: none), whatever the answer. */
+    private RawWebSocket openRaw(String protocols, Map<String, String> headers) throws IOException {
+        return RawWebSocket.open(stack.port(), "/event/realtime", protocols, headers, Stack.WAIT);
     }
 
     /** A publish frame of exactly {@code size} bytes (UTF-8). */
@@ -532,9 +541,9 @@ class RawProtocolTest {
     @Test
     void limits_theFrameAndMessageBoundaries_areInclusive() throws IOException {
         String channel = "/default/" + unique("edge");
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
             // one frame of exactly 32 KB is allowed
-            raw.send(RawWs.TEXT, oversizePublish(channel, 32 * 1024));
+            raw.send(RawWebSocket.TEXT, oversizePublish(channel, 32 * 1024));
             assertFrame("{\"type\":\"publish_success\",\"id\":\"big\",\"successful\":[{\"identifier\":\"<uuid>\",\"index\":0}],"
                     + "\"failed\":[]}", raw.readText());
             // a message of exactly 128 KB (in 32 KB frames) is read; its one event is too big to deliver in a data frame
@@ -543,10 +552,10 @@ class RawProtocolTest {
             assertFrame("{\"type\":\"publish_error\",\"id\":\"big\",\"errors\":[{\"errorType\":\"InvalidInputError\","
                     + "\"message\":\"<string>\"}]}", tooBig);
             // one byte more than 32 KB in one frame closes
-            raw.send(RawWs.TEXT, oversizePublish(channel, 32 * 1024 + 1));
+            raw.send(RawWebSocket.TEXT, oversizePublish(channel, 32 * 1024 + 1));
             assertEquals(1009, raw.readClose().closeCode());
         }
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
             // one byte more than 128 KB in frames of 32 KB closes
             raw.sendFragmented(oversizePublish(channel, 128 * 1024 + 1), 32 * 1024);
             assertEquals(1009, raw.readClose().closeCode());
@@ -576,7 +585,7 @@ class RawProtocolTest {
     @Test
     void limits_aLargeMessageInFramesOf32KbOrLess_isAccepted() throws IOException {
         String channel = "/default/" + unique("frag");
-        try (RawWs raw = RawWs.open(stack.port(), "aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
+        try (RawWebSocket raw = openRaw("aws-appsync-event-ws, " + stack.headerProtocol(API_KEY), Map.of())) {
             raw.sendText(Json.text(Json.subscribe("s1", channel, API_KEY)));
             assertFrame("{\"type\":\"subscribe_success\",\"id\":\"s1\"}", raw.readText());
             byte[] message = oversizePublish(channel, 100 * 1024);
@@ -618,7 +627,7 @@ class RawProtocolTest {
     @Test
     void wss_theWholeConversationOverTlsOnTheSamePort() {
         String channel = "/default/" + unique("tls");
-        try (WsClient ws = WsClient.open(stack.http, stack.wss(), Map.of(), "aws-appsync-event-ws", stack.headerProtocol(API_KEY))) {
+        try (WsClient ws = WsClient.open(stack.http, stack.wss(), Stack.WAIT, Map.of(), "aws-appsync-event-ws", stack.headerProtocol(API_KEY))) {
             assertEquals("aws-appsync-event-ws", ws.subprotocol());
             ws.send("{\"type\":\"connection_init\"}");
             assertFrame(ACK, ws.nextFrame());

@@ -1,6 +1,6 @@
 package io.switchboard.tests.e2e;
 
-import static io.switchboard.tests.e2e.Json.assertFrame;
+import static io.switchboard.tests.support.Json.assertFrame;
 import static io.switchboard.tests.e2e.Stack.API_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +21,9 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 
 /**
  * The seed's first-run check, verbatim: {@code curl -H "x-api-key:$KEY" http://127.0.0.1:PORT/event -d '{...}'}

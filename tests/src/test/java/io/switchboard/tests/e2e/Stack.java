@@ -3,7 +3,6 @@ package io.switchboard.tests.e2e;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +24,9 @@ import javax.net.ssl.TrustManagerFactory;
 import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
 import io.switchboard.testing.Dynalite;
+import io.switchboard.tests.support.IsolatedGateway;
+import io.switchboard.tests.support.IsolatedGateway.Subscriber;
+import io.switchboard.tests.support.WsClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * One system under test: the real local gateway started in this JVM on a free port with the repository's
- * {@code template.yaml}, hosting the real functions (in their own {@link FunctionsClassLoader}), on the
+ * {@code template.yaml}, hosting the real functions (in their own class loader, see {@link IsolatedGateway}), on the
  * in-memory store or on a dynalite this stack starts; plus clients that trust its self-signed certificate and
  * probes of the gateway-side state. {@link #close()} stops all of it.
  */
@@ -51,16 +52,19 @@ final class Stack implements AutoCloseable {
 
     final Store store;
     final Dynalite dynalite;
+    final IsolatedGateway isolated;
     final LocalGateway gateway;
-    final FunctionsClassLoader functions;
+    /** The class loader of this stack's functions (see {@link IsolatedGateway}). */
+    final ClassLoader functions;
     final HttpClient http;
     final SSLContext ssl;
 
-    private Stack(Store store, Dynalite dynalite, LocalGateway gateway, FunctionsClassLoader functions, SSLContext ssl) {
+    private Stack(Store store, Dynalite dynalite, IsolatedGateway isolated, SSLContext ssl) {
         this.store = store;
         this.dynalite = dynalite;
-        this.gateway = gateway;
-        this.functions = functions;
+        this.isolated = isolated;
+        this.gateway = isolated.gateway();
+        this.functions = isolated.functions();
         this.ssl = ssl;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl)
                 .connectTimeout(WAIT).build();
@@ -68,8 +72,7 @@ final class Stack implements AutoCloseable {
 
     static Stack start(Store store) {
         Dynalite dynalite = store == Store.DYNALITE ? Dynalite.start() : null;
-        FunctionsClassLoader functions = FunctionsClassLoader.create();
-        LocalGateway gateway = null;
+        IsolatedGateway isolated = null;
         try {
             Options.Builder options = Options.builder()
                     .port(0)
@@ -81,20 +84,12 @@ final class Stack implements AutoCloseable {
             if (dynalite != null) {
                 options.dynamoDbEndpoint(dynalite.endpoint()).tableName(TABLE);
             }
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(functions);
-            try {
-                gateway = LocalGateway.start(options.build());
-            } finally {
-                thread.setContextClassLoader(previous);
-            }
-            return new Stack(store, dynalite, gateway, functions, trusting(gateway.certificatePath()));
+            isolated = IsolatedGateway.start(options.build());
+            return new Stack(store, dynalite, isolated, trusting(isolated.gateway().certificatePath()));
         } catch (Exception | Error e) {
-            if (gateway != null) {
-                gateway.close();
+            if (isolated != null) {
+                isolated.close();
             }
-            closeQuietly(functions);
             if (dynalite != null) {
                 dynalite.close();
             }
@@ -174,7 +169,7 @@ final class Stack implements AutoCloseable {
 
     /** A client on {@code ws://} authorized the Amplify way (subprotocols {@code aws-appsync-event-ws} + {@code header-}). */
     WsClient connect() {
-        return WsClient.open(http, ws(), java.util.Map.of(), "aws-appsync-event-ws", headerProtocol(API_KEY));
+        return WsClient.open(http, ws(), WAIT, java.util.Map.of(), "aws-appsync-event-ws", headerProtocol(API_KEY));
     }
 
     /** {@code POST /event} with {@code x-api-key}, as {@code events.post} and curl do. */
@@ -214,42 +209,17 @@ final class Stack implements AutoCloseable {
 
     // ------------------------------------------------------------------ gateway-side state
 
-    /** A subscription the functions' store holds, as a publish would find it. */
-    record Subscriber(String connectionId, String subscriptionId) {
-    }
-
     /**
-     * What the functions' own store ({@code SwitchboardRuntime.shared().engine().store()}, in memory or on
-     * dynalite) returns for a publish to {@code channel}: the subscriptions a publish would reach.
+     * What the functions' own store (in memory or on dynalite) returns for a publish to {@code channel}: the
+     * subscriptions a publish would reach.
      */
     List<Subscriber> subscribers(String channel) {
-        return inFunctions(() -> {
-            Class<?> runtimeType = functions.loadClass("io.switchboard.functions.SwitchboardRuntime");
-            Object runtime = runtimeType.getMethod("shared").invoke(null);
-            Object engine = runtimeType.getMethod("engine").invoke(runtime);
-            Object subscriptionStore = engine.getClass().getMethod("store").invoke(engine);
-            Class<?> pathType = functions.loadClass("io.switchboard.core.channel.ChannelPath");
-            Object path = pathType.getMethod("parse", String.class).invoke(null, channel);
-            Class<?> storeType = functions.loadClass("io.switchboard.core.spi.SubscriptionStore");
-            List<?> found = (List<?>) storeType.getMethod("findSubscribers", pathType).invoke(subscriptionStore, path);
-            List<Subscriber> result = new ArrayList<>();
-            for (Object subscriber : found) {
-                Method connectionId = subscriber.getClass().getMethod("connectionId");
-                Method subscriptionId = subscriber.getClass().getMethod("subscriptionId");
-                result.add(new Subscriber((String) connectionId.invoke(subscriber), (String) subscriptionId.invoke(subscriber)));
-            }
-            return result;
-        });
+        return isolated.subscribers(channel);
     }
 
     /** The simple name of the store class the functions actually use (proves the parameterization took effect). */
     String storeClass() {
-        return inFunctions(() -> {
-            Class<?> runtimeType = functions.loadClass("io.switchboard.functions.SwitchboardRuntime");
-            Object runtime = runtimeType.getMethod("shared").invoke(null);
-            Object engine = runtimeType.getMethod("engine").invoke(runtime);
-            return engine.getClass().getMethod("store").invoke(engine).getClass().getSimpleName();
-        });
+        return isolated.storeClass();
     }
 
     /** The connection id of the one subscription with id {@code subscriptionId} on {@code channel}. */
@@ -263,21 +233,7 @@ final class Stack implements AutoCloseable {
     }
 
     <T> T inFunctions(Callable<T> call) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(functions);
-        try {
-            return call.call();
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return isolated.inFunctions(call);
     }
 
     /** A line in the test output ({@code target/surefire-reports/*-output.txt}): what was observed, for people. */
@@ -314,9 +270,8 @@ final class Stack implements AutoCloseable {
     @Override
     public void close() {
         try {
-            gateway.close();
+            isolated.close();
         } finally {
-            closeQuietly(functions);
             if (dynalite != null) {
                 dynalite.close();
             }
@@ -340,14 +295,6 @@ final class Stack implements AutoCloseable {
         }
         if (first != null) {
             throw first;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // nothing left to do with it
         }
     }
 

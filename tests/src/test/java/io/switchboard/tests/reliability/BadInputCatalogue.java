@@ -13,6 +13,7 @@ import io.switchboard.tests.reliability.BadInput.ConnectionError;
 import io.switchboard.tests.reliability.BadInput.HttpAnswer;
 import io.switchboard.tests.reliability.BadInput.Reply;
 import io.switchboard.tests.reliability.BadInput.UpgradeRefused;
+import io.switchboard.tests.support.Json;
 
 /**
  * The bad-input catalogue: every case, with the exact answer. Messages ending in "…" are prefixes (the rest is

@@ -19,17 +19,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.RawWebSocket;
 import io.switchboard.tests.reliability.BadInput.Closed;
 import io.switchboard.tests.reliability.BadInput.ConnectionError;
 import io.switchboard.tests.reliability.BadInput.Expect;
 import io.switchboard.tests.reliability.BadInput.HttpAnswer;
 import io.switchboard.tests.reliability.BadInput.Reply;
 import io.switchboard.tests.reliability.BadInput.UpgradeRefused;
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputCatalogueTest {
 
     static Gateway gateway;
-    static Ws witness;
+    static WsClient witness;
 
     @BeforeAll
     static void start() {
@@ -88,7 +90,7 @@ class BadInputCatalogueTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void answersExactlyAndEverythingElseKeepsWorking(BadInput c) throws Exception {
-        Ws offender = switch (c.transport()) {
+        WsClient offender = switch (c.transport()) {
             case WS_TEXT -> text(c);
             case WS_BINARY -> binary(c);
             case WS_RAW -> {
@@ -124,8 +126,8 @@ class BadInputCatalogueTest {
 
     // ------------------------------------------------------------------ transports
 
-    private static Ws text(BadInput c) {
-        Ws ws = gateway.connect();
+    private static WsClient text(BadInput c) {
+        WsClient ws = gateway.connect();
         for (String frame : c.setup()) {
             ws.send(frame);
             JsonNode reply = ws.next(f -> !f.path("type").asText().equals("ka"), "setup reply");
@@ -136,19 +138,19 @@ class BadInputCatalogueTest {
         return ws;
     }
 
-    private static Ws binary(BadInput c) {
-        Ws ws = gateway.connect();
+    private static WsClient binary(BadInput c) {
+        WsClient ws = gateway.connect();
         ws.sendBinary(c.bytes());
         expectOnSocket(ws, c.expect());
         return ws;
     }
 
-    private static void expectOnSocket(Ws ws, Expect expect) {
+    private static void expectOnSocket(WsClient ws, Expect expect) {
         if (expect instanceof Reply reply) {
             JsonNode frame = ws.next(f -> !f.path("type").asText().equals("ka"), "reply");
             assertReply(reply, frame);
         } else if (expect instanceof Closed closed) {
-            Ws.Close close = ws.awaitClose();
+            WsClient.Close close = ws.awaitClose();
             assertEquals(closed.code(), close.code(), () -> "close " + close);
             assertEquals(closed.reason(), close.reason(), () -> "close " + close);
         } else {
@@ -158,9 +160,10 @@ class BadInputCatalogueTest {
 
     private static void raw(BadInput c) throws IOException {
         Closed closed = (Closed) c.expect();
-        try (RawWs ws = RawWs.open(gateway.port(), "aws-appsync-event-ws, " + gateway.apiKeyProtocol())) {
-            ws.send(RawWs.TEXT, c.bytes());
-            RawWs.Frame close = ws.awaitClose();
+        try (RawWebSocket ws = RawWebSocket.upgrade(gateway.port(), "/event/realtime",
+            "aws-appsync-event-ws, " + gateway.apiKeyProtocol(), Gateway.WAIT)) {
+            ws.send(RawWebSocket.TEXT, c.bytes());
+            RawWebSocket.Frame close = ws.readClose();
             assertEquals(closed.code(), close.closeCode(), () -> "close frame " + close.text());
             assertEquals(closed.reason(), close.closeReason());
         }
@@ -170,14 +173,14 @@ class BadInputCatalogueTest {
         String[] protocols = c.text() == null ? new String[] {"aws-appsync-event-ws"}
             : new String[] {"aws-appsync-event-ws", c.text()};
         if (c.expect() instanceof UpgradeRefused refused) {
-            CompletionException failure = assertThrows(CompletionException.class,
-                () -> Ws.open(gateway.http, gateway.ws(), c.headers(), protocols));
+            AssertionError failure = assertThrows(AssertionError.class,
+                () -> WsClient.open(gateway.http, gateway.ws(), Gateway.WAIT, c.headers(), protocols));
             WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
             assertEquals(refused.status(), handshake.getResponse().statusCode());
             return;
         }
         ConnectionError expected = (ConnectionError) c.expect();
-        try (Ws ws = Ws.open(gateway.http, gateway.ws(), c.headers(), protocols)) {
+        try (WsClient ws = WsClient.open(gateway.http, gateway.ws(), Gateway.WAIT, c.headers(), protocols)) {
             ws.send("{\"type\":\"connection_init\"}");
             JsonNode frame = ws.next();
             assertEquals("connection_error", frame.path("type").asText(), frame::toString);
@@ -240,7 +243,7 @@ class BadInputCatalogueTest {
     }
 
     /** The offending connection still subscribes, publishes and receives. */
-    private static void stillWorks(Ws ws, int number) {
+    private static void stillWorks(WsClient ws, int number) {
         assertTrue(ws.isOpen(), "the connection must survive");
         String id = "after-" + number;
         String channel = "/default/after/c" + number;

@@ -37,6 +37,7 @@ import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.HttpResult;
 import io.switchboard.core.engine.MessageResult;
 import io.switchboard.testing.Dynalite;
+import io.switchboard.tests.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
+
 /**
  * A subscriber drops its socket (no close handshake) in the middle of a large fan-out on the real gateway: every
  * other subscriber — exact and wildcard — still gets every event of every publish exactly once and in order, and
@@ -30,15 +33,15 @@ class FanOutDisconnectTest {
         int eventsPerPublish = 5;
         String channel = "/default/big/room";
         try (Gateway gateway = Gateway.start()) {
-            List<Ws> clients = new ArrayList<>();
+            List<WsClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < subscribers; i++) {
-                    Ws ws = gateway.connect();
+                    WsClient ws = gateway.connect();
                     clients.add(ws);
                     ws.send(subscribe("s" + i, i % 4 == 0 ? "/default/big/*" : channel));
                     assertEquals("subscribe_success", ws.next().path("type").asText());
                 }
-                Ws quitter = clients.get(7);
+                WsClient quitter = clients.get(7);
                 // the quitter aborts its socket as soon as it has its third event, while the publishes go on
                 CompletableFuture<Void> quit = CompletableFuture.runAsync(() -> {
                     for (int n = 0; n < 3; n++) {
@@ -66,7 +69,7 @@ class FanOutDisconnectTest {
                     if (i == 7) {
                         continue;
                     }
-                    Ws ws = clients.get(i);
+                    WsClient ws = clients.get(i);
                     for (int p = 0; p < publishes; p++) {
                         for (int e = 0; e < eventsPerPublish; e++) {
                             JsonNode data = ws.next(f -> "data".equals(f.path("type").asText()), "data " + p + "/" + e);
@@ -77,10 +80,10 @@ class FanOutDisconnectTest {
                     ws.assertNothingWithin(java.time.Duration.ofMillis(i == 1 ? 300 : 0)); // no duplicates
                 }
                 Gateway.await("the dropped subscription purged", () -> gateway.subscribers(channel).stream()
-                    .noneMatch(s -> s[1].equals("s7")));
+                    .noneMatch(s -> s.subscriptionId().equals("s7")));
                 assertEquals(subscribers - 1, gateway.subscribers(channel).size());
             } finally {
-                clients.forEach(Ws::close);
+                clients.forEach(WsClient::close);
             }
         }
     }

@@ -2,7 +2,6 @@ package io.switchboard.tests.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,16 +9,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
 import io.switchboard.local.LocalGateway;
 import io.switchboard.local.Options;
+import io.switchboard.tests.support.IsolatedGateway;
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 
 /**
  * The real local gateway, in this JVM on a free loopback port, with the repository's {@code template.yaml} and the
@@ -28,14 +29,16 @@ import io.switchboard.local.Options;
  */
 final class Gateway implements AutoCloseable {
     static final String API_KEY = "da2-reliabilitysuitekey00001";
+    /** Every wait of the suite (clients, HTTP, polling) is bounded by this. */
+    static final Duration WAIT = Duration.ofSeconds(20);
 
+    final IsolatedGateway isolated;
     final LocalGateway gateway;
-    final IsolatedFunctions functions;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Ws.WAIT).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
 
-    private Gateway(LocalGateway gateway, IsolatedFunctions functions) {
-        this.gateway = gateway;
-        this.functions = functions;
+    private Gateway(IsolatedGateway isolated) {
+        this.isolated = isolated;
+        this.gateway = isolated.gateway();
     }
 
     static Gateway start() {
@@ -49,27 +52,16 @@ final class Gateway implements AutoCloseable {
 
     /** {@code trace}: the gateway logs every frame in and out (credentials masked), as {@code --trace} does. */
     static Gateway start(Map<String, String> environment, URI dynamoDb, boolean trace) {
-        IsolatedFunctions functions = IsolatedFunctions.create();
         Options.Builder options = Options.builder().port(0).trace(trace).apiKey(API_KEY).template(root().resolve("template.yaml"))
                 .tlsDirectory(tlsDirectory()).workerThreads(8).environment("AWS_REGION", "us-east-1");
         environment.forEach(options::environment);
         if (dynamoDb != null) {
             options.dynamoDbEndpoint(dynamoDb).tableName("switchboard-reliability");
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(functions);
         try {
-            return new Gateway(LocalGateway.start(options.build()), functions);
+            return new Gateway(IsolatedGateway.start(options.build()));
         } catch (Exception e) {
-            try {
-                functions.close();
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
             throw new IllegalStateException("cannot start the gateway: " + e.getMessage(), e);
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 
@@ -134,8 +126,8 @@ final class Gateway implements AutoCloseable {
     }
 
     /** A client connected the Amplify way with the API key. */
-    Ws connect() {
-        return Ws.open(http, ws(), Map.of(), "aws-appsync-event-ws", apiKeyProtocol());
+    WsClient connect() {
+        return WsClient.open(http, ws(), WAIT, Map.of(), "aws-appsync-event-ws", apiKeyProtocol());
     }
 
     HttpResponse<String> post(String body, Map<String, String> headers) {
@@ -143,7 +135,7 @@ final class Gateway implements AutoCloseable {
     }
 
     HttpResponse<String> request(String method, HttpRequest.BodyPublisher body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(event()).timeout(Ws.WAIT.multipliedBy(2)).method(method, body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(event()).timeout(WAIT.multipliedBy(2)).method(method, body);
         headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -160,51 +152,13 @@ final class Gateway implements AutoCloseable {
         return post(body, Map.of("content-type", "application/json", "x-api-key", API_KEY));
     }
 
-    /** The (connection id, subscription id) pairs the functions' store returns for a publish to {@code channel}. */
-    List<String[]> subscribers(String channel) {
-        return inFunctions(() -> {
-            Object store = engineStore();
-            Class<?> pathType = functions.loadClass("io.switchboard.core.channel.ChannelPath");
-            Object path = pathType.getMethod("parse", String.class).invoke(null, channel);
-            Class<?> storeType = functions.loadClass("io.switchboard.core.spi.SubscriptionStore");
-            List<?> found = (List<?>) storeType.getMethod("findSubscribers", pathType).invoke(store, path);
-            List<String[]> result = new ArrayList<>();
-            for (Object subscriber : found) {
-                Method connectionId = subscriber.getClass().getMethod("connectionId");
-                Method subscriptionId = subscriber.getClass().getMethod("subscriptionId");
-                result.add(new String[] {(String) connectionId.invoke(subscriber), (String) subscriptionId.invoke(subscriber)});
-            }
-            return result;
-        });
-    }
-
-    Object engineStore() throws Exception {
-        Class<?> runtimeType = functions.loadClass("io.switchboard.functions.SwitchboardRuntime");
-        Object runtime = runtimeType.getMethod("shared").invoke(null);
-        Object engine = runtimeType.getMethod("engine").invoke(runtime);
-        return engine.getClass().getMethod("store").invoke(engine);
-    }
-
-    <T> T inFunctions(Callable<T> call) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(functions);
-        try {
-            return call.call();
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+    /** The subscriptions the functions' store returns for a publish to {@code channel}. */
+    List<IsolatedGateway.Subscriber> subscribers(String channel) {
+        return isolated.subscribers(channel);
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Ws.WAIT.toNanos();
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
@@ -220,14 +174,6 @@ final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            gateway.close();
-        } finally {
-            try {
-                functions.close();
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
-        }
+        isolated.close();
     }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.auth.SigV4TestSigner;
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,7 +74,7 @@ class SecretsNotLoggedTest {
     private static void exercise(Gateway gateway, Set<String> secrets) {
         // API key: header- subprotocol (Amplify) and x-api-key on frames and HTTP; accepted and refused
         secrets.add(gateway.apiKeyProtocol());
-        try (Ws ws = gateway.connect()) {
+        try (WsClient ws = gateway.connect()) {
             ws.send("{\"type\":\"connection_init\"}");
             ws.next(f -> "connection_ack".equals(f.path("type").asText()), "ack");
             ws.send(BadInputCatalogue.subscribe("k1", "/default/secrets"));
@@ -93,7 +95,7 @@ class SecretsNotLoggedTest {
         }
         String wrongProtocol = Gateway.headerProtocol(Map.of("host", gateway.host(), "x-api-key", WRONG_KEY));
         secrets.add(wrongProtocol);
-        try (Ws refused = Ws.open(gateway.http, gateway.ws(), Map.of(), "aws-appsync-event-ws", wrongProtocol)) {
+        try (WsClient refused = WsClient.open(gateway.http, gateway.ws(), Gateway.WAIT, Map.of(), "aws-appsync-event-ws", wrongProtocol)) {
             refused.send("{\"type\":\"connection_init\"}");
             assertEquals("connection_error", refused.next().path("type").asText());
         }
@@ -109,7 +111,7 @@ class SecretsNotLoggedTest {
         String iamProtocol = Gateway.headerProtocol(connect);
         secrets.add(iamProtocol);
         secrets.add(signature(connect));
-        try (Ws ws = Ws.open(gateway.http, gateway.ws(), Map.of(), "aws-appsync-event-ws", iamProtocol)) {
+        try (WsClient ws = WsClient.open(gateway.http, gateway.ws(), Gateway.WAIT, Map.of(), "aws-appsync-event-ws", iamProtocol)) {
             ws.send("{\"type\":\"connection_init\"}");
             assertEquals("connection_ack", ws.next().path("type").asText());
             Map<String, String> sub = signer.sign("{\"channel\":\"/default/iam\"}");

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.local.Options;
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,13 +55,13 @@ class SecurityTest {
         assertEquals(200, response.statusCode(), response.body());
     }
 
-    private static JsonNode data(Ws ws) {
+    private static JsonNode data(WsClient ws) {
         return ws.next(f -> "data".equals(f.path("type").asText()), "a data frame");
     }
 
     @Test
     void wildcard_neverCrossesIntoAnotherNamespace_orOntoTheNamespaceRoot() {
-        try (Ws ws = gateway.connect()) {
+        try (WsClient ws = gateway.connect()) {
             ws.send(subscribe("w", "/default/*"));
             assertEquals("subscribe_success", ws.next().path("type").asText());
             published("/defaultX/a", "\"defaultX\"");
@@ -76,7 +78,7 @@ class SecurityTest {
 
     @Test
     void deniedSubscriber_neverReceivesASingleEvent() {
-        try (Ws denied = gateway.connect(); Ws allowed = gateway.connect()) {
+        try (WsClient denied = gateway.connect(); WsClient allowed = gateway.connect()) {
             // wrong key on the subscribe, and a namespace whose subscribers must use IAM
             denied.send(subscribe("d1", "/default/private/*").replace(Gateway.API_KEY, "da2-notthekey0000000000000000"));
             assertEquals("subscribe_error", denied.next().path("type").asText());
@@ -114,7 +116,7 @@ class SecurityTest {
 
     @Test
     void publishRate_perConnection_isLimitedWithLimitExceededError_andRecovers() throws Exception {
-        try (Ws fast = gateway.connect(); Ws other = gateway.connect()) {
+        try (WsClient fast = gateway.connect(); WsClient other = gateway.connect()) {
             int sent = 40;
             for (int i = 0; i < sent; i++) { // pipelined: no waiting for the answers
                 fast.send(publish("r" + i, "/default/rate", "[\"" + i + "\"]"));

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.Dynalite;
+import io.switchboard.tests.support.Json;
+import io.switchboard.tests.support.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +37,7 @@ class StoreOutageTest {
     void storeDown_midStream_clearErrors_thenRecoversWithoutRestartingTheFunctions(@TempDir Path data) throws Exception {
         try (Dynalite dynalite = Dynalite.startPersistent(data.resolve("db"));
              Gateway gateway = Gateway.start(Map.of(), dynalite.endpoint());
-             Ws subscriber = gateway.connect()) {
+             WsClient subscriber = gateway.connect()) {
             subscriber.send(subscribe("s1", "/default/outage/*"));
             assertEquals("subscribe_success", subscriber.next().path("type").asText());
 
@@ -111,7 +113,7 @@ class StoreOutageTest {
                 ids.add(frame.path("id").asText());
             }
             assertEquals(List.of("s1", "s3"), ids.stream().sorted().toList());
-            try (Ws late = gateway.connect()) {
+            try (WsClient late = gateway.connect()) {
                 late.send(publish("p2", "/default/outage/after", "[\"2\"]"));
                 assertEquals("publish_success", late.next(f -> "p2".equals(f.path("id").asText()), "publish p2")
                     .path("type").asText());

@@ -1,35 +1,21 @@
 package io.switchboard.tests.template;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import io.switchboard.local.CloudFormationYaml;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A SAM template read into plain maps and lists, with the short intrinsic tags ({@code !Ref X}, {@code !Sub '...'},
- * {@code !GetAtt A.B}, ...) turned into their long form ({@code {Ref: X}}, {@code {Fn::Sub: ...}},
- * {@code {Fn::GetAtt: [A, B]}}), plus the few lookups the template tests share. Read-only.
+ * A SAM template read into plain maps and lists by the local gateway's own reader ({@link CloudFormationYaml}: the
+ * short intrinsic tags such as {@code !Ref X}, {@code !Sub '...'}, {@code !GetAtt A.B} turned into their long form
+ * {@code {Ref: X}}, {@code {Fn::Sub: ...}}, {@code {Fn::GetAtt: [A, B]}}), plus the few lookups the template tests
+ * share. Read-only.
  */
 final class CloudFormationTemplate {
-    private static final List<String> FUNCTION_TAGS = List.of(
-        "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub",
-        "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length", "ForEach");
-
     static final String FUNCTION = "AWS::Serverless::Function";
 
     private final Map<String, Object> root;
@@ -39,12 +25,8 @@ final class CloudFormationTemplate {
     }
 
     static CloudFormationTemplate read(Path path) {
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            Object loaded = new Yaml(new IntrinsicConstructor()).load(reader);
-            if (!(loaded instanceof Map<?, ?>)) {
-                throw new IllegalStateException(path + " is not a YAML mapping");
-            }
-            return new CloudFormationTemplate(map(loaded));
+        try {
+            return new CloudFormationTemplate(CloudFormationYaml.read(path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -157,58 +139,5 @@ final class CloudFormationTemplate {
             return List.copyOf(list);
         }
         return value == null ? List.of() : List.of(value);
-    }
-
-    private static final class IntrinsicConstructor extends SafeConstructor {
-        IntrinsicConstructor() {
-            super(loaderOptions());
-            yamlConstructors.put(new Tag("!Ref"), new LongForm("Ref"));
-            yamlConstructors.put(new Tag("!Condition"), new LongForm("Condition"));
-            yamlConstructors.put(new Tag("!GetAtt"), new GetAtt());
-            for (String name : FUNCTION_TAGS) {
-                yamlConstructors.put(new Tag("!" + name), new LongForm("Fn::" + name));
-            }
-        }
-
-        private static LoaderOptions loaderOptions() {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            return options;
-        }
-
-        private Object constructAny(Node node) {
-            if (node instanceof ScalarNode scalar) {
-                return constructScalar(scalar);
-            }
-            if (node instanceof SequenceNode sequence) {
-                return constructSequence(sequence);
-            }
-            return constructMapping((MappingNode) node);
-        }
-
-        private final class LongForm extends AbstractConstruct {
-            private final String key;
-
-            LongForm(String key) {
-                this.key = key;
-            }
-
-            @Override
-            public Object construct(Node node) {
-                return Map.of(key, constructAny(node));
-            }
-        }
-
-        private final class GetAtt extends AbstractConstruct {
-            @Override
-            public Object construct(Node node) {
-                Object value = constructAny(node);
-                if (value instanceof String dotted) {
-                    int dot = dotted.indexOf('.');
-                    value = dot < 0 ? List.of(dotted) : List.of(dotted.substring(0, dot), dotted.substring(dot + 1));
-                }
-                return Map.of("Fn::GetAtt", value);
-            }
-        }
     }
 }

@@ -47,6 +47,10 @@ import java.util.stream.Collectors;
  * @param tableName DynamoDB table ({@code TABLE_NAME})
  * @param dynamoDbEndpoint optional endpoint override ({@code SWITCHBOARD_DYNAMODB_ENDPOINT})
  * @param connectionsEndpoint optional {@code @connections} endpoint override ({@code SWITCHBOARD_CONNECTIONS_ENDPOINT})
+ * @param lambdaEndpoint optional Lambda endpoint for the asynchronous invocations of the fan-out function, e.g.
+ *     {@code sam local start-lambda} ({@code AWS_ENDPOINT_URL_LAMBDA}, else {@code aws.endpointUrlLambda}: the SDK's
+ *     names, which the SDK itself applies only to its generated Lambda client, not used here); {@code null}: the
+ *     region's Lambda endpoint
  * @param region AWS region ({@code AWS_REGION})
  * @param local running inside the local gateway ({@code SWITCHBOARD_LOCAL})
  * @param auth auth providers, default modes, per-namespace overrides and provider settings ({@link AuthConfig})
@@ -70,6 +74,7 @@ public record SwitchboardConfig(
     String tableName,
     String dynamoDbEndpoint,
     String connectionsEndpoint,
+    String lambdaEndpoint,
     String region,
     boolean local,
     AuthConfig auth,
@@ -91,6 +96,7 @@ public record SwitchboardConfig(
         "SWITCHBOARD_MAX_SUBSCRIPTIONS", "SWITCHBOARD_MAX_EVENT_BYTES", "SWITCHBOARD_FANOUT_PARALLELISM",
         "SWITCHBOARD_FANOUT_SHARD_SIZE", "SWITCHBOARD_FANOUT_FUNCTION", "SWITCHBOARD_CONNECTIONS_RPS",
         "SWITCHBOARD_STORE", "TABLE_NAME", "SWITCHBOARD_DYNAMODB_ENDPOINT", "SWITCHBOARD_CONNECTIONS_ENDPOINT",
+        "AWS_ENDPOINT_URL_LAMBDA", "aws.endpointUrlLambda",
         "AWS_REGION", "SWITCHBOARD_LOCAL", "SWITCHBOARD_MAX_PUBLISHES_PER_SECOND",
         "SWITCHBOARD_AUTH_PROVIDERS", "SWITCHBOARD_NAMESPACE_AUTH",
         "SWITCHBOARD_COGNITO_USER_POOL_ID", "SWITCHBOARD_COGNITO_REGION", "SWITCHBOARD_COGNITO_APP_ID_CLIENT_REGEX",
@@ -157,6 +163,7 @@ public record SwitchboardConfig(
             lookup.apply("TABLE_NAME"),
             blankToNull(lookup.apply("SWITCHBOARD_DYNAMODB_ENDPOINT")),
             blankToNull(lookup.apply("SWITCHBOARD_CONNECTIONS_ENDPOINT")),
+            lambdaEndpoint(lookup),
             blankToNull(lookup.apply("AWS_REGION")),
             Boolean.parseBoolean(lookup.apply("SWITCHBOARD_LOCAL")),
             auth,
@@ -168,7 +175,7 @@ public record SwitchboardConfig(
         return new SwitchboardConfig(namespaces, apiKeys, connectionAuthModes, connectionTimeoutMs, keepAliveRateMinutes,
             maxSubscriptionsPerConnection, maxEventBytes, fanOutParallelism, fanOutShardSize, fanOutFunction,
             connectionsRps, store, tableName, dynamoDbEndpoint,
-            connectionsEndpoint, region, local, auth, maxPublishesPerSecond);
+            connectionsEndpoint, lambdaEndpoint, region, local, auth, maxPublishesPerSecond);
     }
 
     /**
@@ -486,6 +493,12 @@ public record SwitchboardConfig(
             }
         }
         throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+
+    /** The SDK's environment variable for Lambda's endpoint, else its system property (a blank one counts as unset). */
+    private static String lambdaEndpoint(Function<String, String> lookup) {
+        String variable = blankToNull(lookup.apply("AWS_ENDPOINT_URL_LAMBDA"));
+        return variable != null ? variable : blankToNull(lookup.apply("aws.endpointUrlLambda"));
     }
 
     private static String blankToNull(String value) {

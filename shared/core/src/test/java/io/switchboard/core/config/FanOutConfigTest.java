@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The fan-out settings: shard size, worker function, the account's @connections rate. */
+/** The fan-out settings: shard size, worker function, Lambda endpoint, the account's @connections rate. */
 class FanOutConfigTest {
 
     @Test
@@ -17,6 +17,7 @@ class FanOutConfigTest {
         SwitchboardConfig config = SwitchboardConfig.from(Map.<String, String>of()::get);
         assertEquals(2_000, config.fanOutShardSize());
         assertNull(config.fanOutFunction());
+        assertNull(config.lambdaEndpoint());
         assertEquals(10_000, config.connectionsRps());
         assertTrue(SwitchboardConfig.VARIABLES.containsAll(java.util.List.of("SWITCHBOARD_FANOUT_SHARD_SIZE",
             "SWITCHBOARD_FANOUT_FUNCTION", "SWITCHBOARD_CONNECTIONS_RPS")));
@@ -32,6 +33,17 @@ class FanOutConfigTest {
         assertEquals(500, copy.fanOutShardSize());
         assertEquals("arn:aws:lambda:eu-west-1:123456789012:function:sb-FanOut:live", copy.fanOutFunction());
         assertEquals(20_000, copy.connectionsRps());
+    }
+
+    @Test
+    void lambdaEndpoint_theSdksVariable_elseItsSystemPropertyName_blankIsUnset() {
+        assertEquals("http://127.0.0.1:3001", SwitchboardConfig.from(Map.of(
+            "AWS_ENDPOINT_URL_LAMBDA", " http://127.0.0.1:3001 ", "aws.endpointUrlLambda", "http://127.0.0.1:3002")::get)
+            .withNamespaces(Map.of()).lambdaEndpoint());
+        assertEquals("http://127.0.0.1:3002", SwitchboardConfig.from(Map.of(
+            "AWS_ENDPOINT_URL_LAMBDA", " ", "aws.endpointUrlLambda", "http://127.0.0.1:3002")::get).lambdaEndpoint());
+        assertNull(SwitchboardConfig.from(Map.of("AWS_ENDPOINT_URL_LAMBDA", "")::get).lambdaEndpoint());
+        assertTrue(SwitchboardConfig.VARIABLES.containsAll(java.util.List.of("AWS_ENDPOINT_URL_LAMBDA", "aws.endpointUrlLambda")));
     }
 
     @Test

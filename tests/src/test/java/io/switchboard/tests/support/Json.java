@@ -1,4 +1,4 @@
-package io.switchboard.tests.e2e;
+package io.switchboard.tests.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -20,26 +20,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the expected side may say {@code "<uuid>"} (a random UUID), {@code "<string>"} (any non-empty string) or
  * {@code "<any>"} where the server chooses the value.
  */
-final class Json {
+public final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final String UUID_PLACEHOLDER = "<uuid>";
-    static final String STRING_PLACEHOLDER = "<string>";
-    static final String ANY_PLACEHOLDER = "<any>";
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final String UUID_PLACEHOLDER = "<uuid>";
+    public static final String STRING_PLACEHOLDER = "<string>";
+    public static final String ANY_PLACEHOLDER = "<any>";
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private Json() {
     }
 
-    static JsonNode parse(String text) {
+    /** The tree of {@code text}; an {@link AssertionError} naming it when it is not JSON. */
+    public static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new AssertionError("not JSON: " + text, e);
         }
     }
 
-    static String text(JsonNode node) {
+    public static String text(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -47,7 +48,8 @@ final class Json {
         }
     }
 
-    static String quote(String value) {
+    /** {@code value} as a JSON string literal, quotes included. */
+    public static String quote(String value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -55,17 +57,17 @@ final class Json {
         }
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
-    static ObjectNode subscribe(String id, String channel, String apiKey) {
+    public static ObjectNode subscribe(String id, String channel, String apiKey) {
         ObjectNode frame = object().put("type", "subscribe").put("id", id).put("channel", channel);
         frame.putObject("authorization").put("x-api-key", apiKey);
         return frame;
     }
 
-    static ObjectNode publish(String id, String channel, String apiKey, String... events) {
+    public static ObjectNode publish(String id, String channel, String apiKey, String... events) {
         ObjectNode frame = object().put("type", "publish").put("id", id).put("channel", channel);
         ArrayNode array = frame.putArray("events");
         for (String event : events) {
@@ -76,7 +78,7 @@ final class Json {
     }
 
     /** The HTTP publish body: {@code {"channel":..., "events":[...]}}. */
-    static String publishBody(String channel, String... events) {
+    public static String publishBody(String channel, String... events) {
         ObjectNode body = object().put("channel", channel);
         ArrayNode array = body.putArray("events");
         for (String event : events) {
@@ -88,7 +90,7 @@ final class Json {
     // ------------------------------------------------------------------ comparison
 
     /** Asserts that {@code actual} is exactly the tree {@code expected} (JSON text with placeholders). */
-    static void assertFrame(String expected, JsonNode actual) {
+    public static void assertFrame(String expected, JsonNode actual) {
         JsonNode want = parse(expected);
         List<String> problems = new ArrayList<>();
         compare("$", want, actual, problems);
@@ -97,7 +99,7 @@ final class Json {
         }
     }
 
-    static void assertFrame(String expected, String actual) {
+    public static void assertFrame(String expected, String actual) {
         assertFrame(expected, parse(actual));
     }
 
