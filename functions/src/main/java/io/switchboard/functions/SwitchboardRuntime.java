@@ -137,7 +137,22 @@ public final class SwitchboardRuntime {
         return new DynamoDbSubscriptionStore(builder.build(), config.tableName(), Clock.systemUTC());
     }
 
+    private static volatile ConnectionSender hostSender;
+
+    /**
+     * For a host that runs the functions in its own JVM, such as the local gateway: the sender the shared runtime's
+     * engine uses instead of the API Gateway client on {@code SWITCHBOARD_CONNECTIONS_ENDPOINT}; {@code null} goes
+     * back to that client. Read when the engine is built, so call it before the functions are first invoked.
+     */
+    public static void useHostSender(ConnectionSender sender) {
+        hostSender = sender;
+    }
+
     private static ConnectionSender defaultSender(SwitchboardConfig config) {
+        ConnectionSender host = hostSender;
+        if (host != null) {
+            return host;
+        }
         if (config.connectionsEndpoint() == null) {
             throw new IllegalStateException(
                 "SWITCHBOARD_CONNECTIONS_ENDPOINT is not set: the functions need the WebSocket API's @connections endpoint");
