@@ -141,17 +141,40 @@ public final class SwitchboardRuntime {
 
     /**
      * For a host that runs the functions in its own JVM, such as the local gateway: the sender the shared runtime's
-     * engine uses instead of the API Gateway client on {@code SWITCHBOARD_CONNECTIONS_ENDPOINT}; {@code null} goes
-     * back to that client. Read when the engine is built, so call it before the functions are first invoked.
+     * engine uses instead of the API Gateway client on {@code SWITCHBOARD_CONNECTIONS_ENDPOINT}. Call it before the
+     * functions are first invoked: an engine built with a host sender follows later calls (a host that restarts hands
+     * in its new sender; {@code null}, no host, makes every connection gone), one built without keeps the client.
      */
     public static void useHostSender(ConnectionSender sender) {
         hostSender = sender;
     }
 
+    /** The host's sender as it is at each call. */
+    private static final class HostSender implements ConnectionSender {
+        @Override
+        public SendResult send(String connectionId, String frame) {
+            ConnectionSender host = hostSender;
+            return host == null ? SendResult.GONE : host.send(connectionId, frame);
+        }
+
+        @Override
+        public SendResult send(String connectionId, String frame, long deadlineNanos) {
+            ConnectionSender host = hostSender;
+            return host == null ? SendResult.GONE : host.send(connectionId, frame, deadlineNanos);
+        }
+
+        @Override
+        public void close(String connectionId) {
+            ConnectionSender host = hostSender;
+            if (host != null) {
+                host.close(connectionId);
+            }
+        }
+    }
+
     private static ConnectionSender defaultSender(SwitchboardConfig config) {
-        ConnectionSender host = hostSender;
-        if (host != null) {
-            return host;
+        if (hostSender != null) {
+            return new HostSender();
         }
         if (config.connectionsEndpoint() == null) {
             throw new IllegalStateException(

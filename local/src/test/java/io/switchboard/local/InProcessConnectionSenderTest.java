@@ -42,7 +42,6 @@ class InProcessConnectionSenderTest {
     static Path tls;
     static LocalGateway gateway;
     static HttpClient client;
-    static String host;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,7 +53,6 @@ class InProcessConnectionSenderTest {
                 .workerThreads(4)
                 .build());
         client = TestClients.http(gateway.certificatePath());
-        host = "127.0.0.1:" + gateway.port();
     }
 
     @AfterAll
@@ -72,7 +70,17 @@ class InProcessConnectionSenderTest {
     private record Socket(Ws ws, String connectionId) {
     }
 
+    private static Options.Builder options() {
+        return Options.builder().port(0).template(Path.of("src/test/resources/test-template.yaml")).tlsDirectory(tls);
+    }
+
     private static Socket connect() throws Exception {
+        return connect(gateway);
+    }
+
+    private static Socket connect(LocalGateway gateway) throws Exception {
+        String host = "127.0.0.1:" + gateway.port();
+        FakeConnect.EVENTS.clear();
         Ws ws = Ws.open(client, URI.create("ws://" + host + "/event/realtime"),
                 "aws-appsync-event-ws", TestClients.headerProtocol(host, "allow"));
         var event = FakeConnect.EVENTS.poll(TestClients.WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -146,30 +154,53 @@ class InProcessConnectionSenderTest {
     }
 
     @Test
-    void theGateway_handsItsSenderToTheFunctionsRuntime_andTakesItBackOnClose() throws Exception {
-        assertSame(gateway.inProcessSender(), hostSender(SwitchboardRuntime.class));
-        try (LocalGateway overHttp = LocalGateway.start(Options.builder().port(0)
-                .template(Path.of("src/test/resources/test-template.yaml")).tlsDirectory(tls)
-                .connectionsOverHttp(true).build())) {
+    void aGateway_handsItsSenderToTheFunctionsRuntime_andTakesItBackOnClose() throws Exception {
+        try (LocalGateway own = LocalGateway.start(options().build())) {
+            assertNotNull(own.inProcessSender());
+            assertSame(own.inProcessSender(), hostSender(SwitchboardRuntime.class));
+        }
+        assertNull(hostSender(SwitchboardRuntime.class));
+        try (LocalGateway overHttp = LocalGateway.start(options().connectionsOverHttp(true).build())) {
             assertNull(overHttp.inProcessSender());
+            assertNull(hostSender(SwitchboardRuntime.class));
             // the HTTP endpoint is there for the functions' SDK client (and for everyone else) either way
-            Ws ws = Ws.open(client, URI.create("ws://127.0.0.1:" + overHttp.port() + "/event/realtime"),
-                    "aws-appsync-event-ws", TestClients.headerProtocol("127.0.0.1:" + overHttp.port(), "allow"));
-            String id = FakeConnect.EVENTS.poll(TestClients.WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    .getRequestContext().getConnectionId();
-            awaitOpen(overHttp, id);
+            Socket socket = connect(overHttp);
             HttpResponse<String> post = client.send(HttpRequest.newBuilder(
-                            URI.create(overHttp.connectionsEndpoint() + "/@connections/" + id))
+                            URI.create(overHttp.connectionsEndpoint() + "/@connections/" + socket.connectionId()))
                     .POST(HttpRequest.BodyPublishers.ofString("over http")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, post.statusCode());
-            assertEquals("over http", ws.next());
+            assertEquals("over http", socket.ws().next());
         }
-        // still the first gateway's: the second one left the runtime alone
-        assertSame(gateway.inProcessSender(), hostSender(SwitchboardRuntime.class));
+    }
+
+    @Test
+    void theFunctionsEngine_followsTheHostSender_acrossAGatewayRestart() throws Exception {
+        try (URLClassLoader functions = new ChildFirst(SwitchboardRuntime.class, ConnectionSender.class)) {
+            Runnable detach = gateway.inProcessSender().install(functions);
+            Class<?> runtime = Class.forName(SwitchboardRuntime.class.getName(), true, functions);
+            Object engine = runtime.getMethod("engine").invoke(runtime.getMethod("shared").invoke(null));
+            Object engineSender = engine.getClass().getMethod("sender").invoke(engine);
+            Method send = Class.forName(ConnectionSender.class.getName(), false, functions)
+                    .getMethod("send", String.class, String.class);
+
+            Socket before = connect();
+            assertEquals("DELIVERED", ((Enum<?>) send.invoke(engineSender, before.connectionId(), FRAME)).name());
+            assertEquals(FRAME, before.ws().next());
+            detach.run(); // the gateway stops: no host, no connection
+            assertEquals("GONE", ((Enum<?>) send.invoke(engineSender, before.connectionId(), FRAME)).name());
+
+            try (LocalGateway restarted = LocalGateway.start(options().build())) {
+                restarted.inProcessSender().install(functions);
+                Socket after = connect(restarted);
+                assertEquals("DELIVERED", ((Enum<?>) send.invoke(engineSender, after.connectionId(), FRAME)).name());
+                assertEquals(FRAME, after.ws().next());
+            }
+        }
     }
 
     @Test
     void install_inFunctionsWithAClassLoaderOfTheirOwn_bridgesToTheirConnectionSender() throws Exception {
+        Object ours = hostSender(SwitchboardRuntime.class);
         Socket socket = connect();
         try (URLClassLoader functions = new ChildFirst(SwitchboardRuntime.class, ConnectionSender.class)) {
             Class<?> runtime = Class.forName(SwitchboardRuntime.class.getName(), true, functions);
@@ -192,7 +223,7 @@ class InProcessConnectionSenderTest {
             detach.run();
             assertNull(hostSender(runtime));
         }
-        assertSame(gateway.inProcessSender(), hostSender(SwitchboardRuntime.class), "the test JVM's own runtime is untouched");
+        assertSame(ours, hostSender(SwitchboardRuntime.class), "the test JVM's own runtime is untouched");
     }
 
     /** What {@code SwitchboardRuntime.useHostSender} last set in this copy of the class. */
