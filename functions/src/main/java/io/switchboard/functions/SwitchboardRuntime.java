@@ -164,7 +164,45 @@ public final class SwitchboardRuntime {
         return new DynamoDbSubscriptionStore(builder.build(), config.tableName(), Clock.systemUTC());
     }
 
+    private static volatile ConnectionSender hostSender;
+
+    /**
+     * For a host that runs the functions in its own JVM, such as the local gateway: the sender the shared runtime's
+     * engine uses instead of the API Gateway client on {@code SWITCHBOARD_CONNECTIONS_ENDPOINT}. Call it before the
+     * functions are first invoked: an engine built with a host sender follows later calls (a host that restarts hands
+     * in its new sender; {@code null}, no host, makes every connection gone), one built without keeps the client.
+     */
+    public static void useHostSender(ConnectionSender sender) {
+        hostSender = sender;
+    }
+
+    /** The host's sender as it is at each call. */
+    private static final class HostSender implements ConnectionSender {
+        @Override
+        public SendResult send(String connectionId, String frame) {
+            ConnectionSender host = hostSender;
+            return host == null ? SendResult.GONE : host.send(connectionId, frame);
+        }
+
+        @Override
+        public SendResult send(String connectionId, String frame, long deadlineNanos) {
+            ConnectionSender host = hostSender;
+            return host == null ? SendResult.GONE : host.send(connectionId, frame, deadlineNanos);
+        }
+
+        @Override
+        public void close(String connectionId) {
+            ConnectionSender host = hostSender;
+            if (host != null) {
+                host.close(connectionId);
+            }
+        }
+    }
+
     private static ConnectionSender defaultSender(SwitchboardConfig config) {
+        if (hostSender != null) {
+            return new HostSender();
+        }
         if (config.connectionsEndpoint() == null) {
             throw new IllegalStateException(
                 "SWITCHBOARD_CONNECTIONS_ENDPOINT is not set: the functions need the WebSocket API's @connections endpoint");

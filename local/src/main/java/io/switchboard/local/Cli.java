@@ -35,6 +35,9 @@ final class Cli {
               --workers N                   threads invoking functions (default 64)
               --schedule-rate-seconds N     fire the template's Schedule events (the keep-alive) every N s
                                             instead of at their own rate(...)
+              --connections-over-http       the functions send frames with the AWS SDK client through the
+                                            @connections API over HTTP, as in the cloud (slower), instead
+                                            of handing them to the socket in this JVM
               --trace                       log every frame in and out (credentials masked)
               --help                        show this help
 
@@ -124,6 +127,7 @@ final class Cli {
             switch (arg) {
                 case "--help", "-h" -> throw new HelpRequested();
                 case "--trace" -> builder.trace(true);
+                case "--connections-over-http" -> builder.connectionsOverHttp(true);
                 case "--port" -> builder.port(integer(arg, value != null ? value : next(args, ++i, arg), 0, 65535));
                 case "--host" -> builder.host(value != null ? value : next(args, ++i, arg));
                 case "--api-key" -> builder.apiKey(nonEmpty(arg, value != null ? value : next(args, ++i, arg)));

@@ -121,7 +121,8 @@ final class Connection {
      */
     void send(String text, Callback callback) {
         Session s = session;
-        if (s == null || !s.isOpen() || close.get() != null) {
+        // a socket that closed without our knowing yet fails the callback in Jetty: no need to ask it (a lock) first
+        if (s == null || close.get() != null) {
             callback.fail(new IllegalStateException("connection " + id + " is closed"));
             return;
         }

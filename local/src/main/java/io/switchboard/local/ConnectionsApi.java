@@ -59,6 +59,14 @@ final class ConnectionsApi {
         return true;
     }
 
+    /** True for a frame whose UTF-8 encoding is over {@link #MAX_POST_BYTES}: a POST of it is answered 413. */
+    static boolean tooLarge(String frame) {
+        if ((long) frame.length() * 3 <= MAX_POST_BYTES) {
+            return false; // no UTF-16 unit takes more than three bytes
+        }
+        return frame.length() > MAX_POST_BYTES || frame.getBytes(StandardCharsets.UTF_8).length > MAX_POST_BYTES;
+    }
+
     private void post(byte[] data, Response response, Callback callback, Connection connection) {
         if (connection == null) {
             gone(response, callback);

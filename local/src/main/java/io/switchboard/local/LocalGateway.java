@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Switchboard's local gateway: on one port (plain text and TLS), what API Gateway does in the
  * cloud — the WebSocket API with its authorizer, routes and {@code @connections} API, and the HTTP
- * API — hosting the function classes named in {@code template.yaml} in this JVM.
+ * API — hosting the function classes named in {@code template.yaml} in this JVM, whose frames are handed to the
+ * sockets directly ({@code InProcessConnectionSender}) unless {@link Options#connectionsOverHttp()}.
  *
  * <p>Start it from the command line ({@code java -jar switchboard-local.jar --help}) or in-process
  * with {@link #start(Options)}; {@link #close()} closes every socket, runs {@code $disconnect} for
@@ -60,11 +61,14 @@ public final class LocalGateway implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor timers;
     private final Map<String, String> replacedProperties;
+    private final InProcessConnectionSender inProcessSender;
+    private final Runnable detachSender;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalGateway(Server server, int port, String advertisedHost, String apiKey, String stage, Path certificatePath,
                          WebSocketApi webSocketApi, ThreadPoolExecutor workers, ScheduledThreadPoolExecutor timers,
-                         Map<String, String> replacedProperties) {
+                         Map<String, String> replacedProperties, InProcessConnectionSender inProcessSender,
+                         Runnable detachSender) {
         this.server = server;
         this.port = port;
         this.advertisedHost = advertisedHost;
@@ -75,6 +79,8 @@ public final class LocalGateway implements AutoCloseable {
         this.workers = workers;
         this.timers = timers;
         this.replacedProperties = replacedProperties;
+        this.inProcessSender = inProcessSender;
+        this.detachSender = detachSender;
     }
 
     /** The log4j configuration of the command line: the functions' log lines as readable text, on stderr. */
@@ -145,6 +151,7 @@ public final class LocalGateway implements AutoCloseable {
                         + " is not emulated; the route is served without it"));
         String connectionsEndpoint = "http://" + advertisedHost + ":" + port + "/" + template.stage();
         Map<String, String> replaced = applySystemProperties(template, options, region, apiKey, connectionsEndpoint, log);
+        Runnable detachSender = () -> { };
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
                     ? Thread.currentThread().getContextClassLoader() : LocalGateway.class.getClassLoader();
@@ -156,6 +163,12 @@ public final class LocalGateway implements AutoCloseable {
             Events events = new Events(Ids.apiId(), Ids.apiId(), template.stage(), domainName, port, region, ACCOUNT_ID);
             WebSocketApi webSocketApi = new WebSocketApi(template, functions, events, log, workers, timers,
                     options.idleTimeout(), options.maxConnectionTime());
+            InProcessConnectionSender inProcessSender = null;
+            if (!options.connectionsOverHttp()) {
+                // before the functions' first invocation builds their engine
+                inProcessSender = new InProcessConnectionSender(webSocketApi, log);
+                detachSender = inProcessSender.install(loader);
+            }
             HttpApi httpApi = new HttpApi(template.httpRoutes(), functions, events, log, workers);
             scheduleEvents(template, options, functions, events, log, workers, timers);
             Console console = new Console(loader, "http://" + domainName + "/event", "ws://" + domainName + "/event/realtime", apiKey);
@@ -172,11 +185,13 @@ public final class LocalGateway implements AutoCloseable {
             server.setHandler(upgradeHandler);
             server.start();
             return new LocalGateway(server, port, advertisedHost, apiKey, template.stage(), certificate.certificatePath(),
-                    webSocketApi, workers, timers, replaced);
+                    webSocketApi, workers, timers, replaced, inProcessSender, detachSender);
         } catch (StartException e) {
+            detachSender.run();
             abort(server, connector, workers, timers, replaced);
             throw e;
         } catch (Exception e) {
+            detachSender.run();
             abort(server, connector, workers, timers, replaced);
             throw new StartException("Cannot start the gateway: " + e, e);
         }
@@ -403,6 +418,11 @@ public final class LocalGateway implements AutoCloseable {
         return URI.create("http://" + advertisedHost + ":" + port + "/");
     }
 
+    /** The sender the hosted functions were given; null with {@link Options#connectionsOverHttp()}. */
+    InProcessConnectionSender inProcessSender() {
+        return inProcessSender;
+    }
+
     /** Number of open WebSocket connections. */
     public int connectionCount() {
         return webSocketApi.size();
@@ -431,6 +451,7 @@ public final class LocalGateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        detachSender.run();
         restore(replacedProperties);
     }
 }

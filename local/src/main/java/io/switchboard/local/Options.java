@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param workerThreads     threads invoking functions (per-connection order is kept regardless)
  * @param scheduleRate      how often every {@code Schedule} event of the template fires, instead of its own
  *                          {@code rate(...)}; null keeps the template's (the keep-alive's KeepAliveRateMinutes)
+ * @param connectionsOverHttp the functions send their frames with the AWS SDK client through the {@code @connections}
+ *                          API on this port, as in the cloud, instead of handing them to the socket in this JVM
  */
 public record Options(
         String host,
@@ -39,7 +41,8 @@ public record Options(
         String tableName,
         Map<String, String> environment,
         int workerThreads,
-        Duration scheduleRate) {
+        Duration scheduleRate,
+        boolean connectionsOverHttp) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -93,6 +96,7 @@ public record Options(
         private final Map<String, String> environment = new LinkedHashMap<>();
         private int workerThreads = DEFAULT_WORKER_THREADS;
         private Duration scheduleRate;
+        private boolean connectionsOverHttp;
 
         private Builder() {
         }
@@ -165,9 +169,18 @@ public record Options(
             return this;
         }
 
+        /**
+         * Have the functions send their frames with the AWS SDK client through the {@code @connections} API over HTTP,
+         * as in the cloud (slower; for checking that path), instead of straight to the socket in this JVM.
+         */
+        public Builder connectionsOverHttp(boolean connectionsOverHttp) {
+            this.connectionsOverHttp = connectionsOverHttp;
+            return this;
+        }
+
         public Options build() {
             return new Options(host, port, apiKey, template, tlsDirectory, idleTimeout, maxConnectionTime, trace,
-                    dynamoDbEndpoint, tableName, environment, workerThreads, scheduleRate);
+                    dynamoDbEndpoint, tableName, environment, workerThreads, scheduleRate, connectionsOverHttp);
         }
     }
 }

@@ -10,6 +10,9 @@ final class Utf8Fragments {
     }
 
     static List<String> split(String text, int maxBytes) {
+        if ((long) text.length() * 3 <= maxBytes) {
+            return List.of(text); // no UTF-16 unit takes more than three bytes: the common, short message
+        }
         List<String> pieces = new ArrayList<>();
         int start = 0;
         int bytes = 0;

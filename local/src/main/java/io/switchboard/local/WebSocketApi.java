@@ -490,7 +490,12 @@ final class WebSocketApi {
 
     /** Sends {@code data} to {@code connection} as a text message; {@code done} learns whether it was written. */
     void post(Connection connection, byte[] data, org.eclipse.jetty.websocket.api.Callback done) {
-        deliver(connection, new String(data, StandardCharsets.UTF_8), done);
+        post(connection, new String(data, StandardCharsets.UTF_8), done);
+    }
+
+    /** Sends {@code text} to {@code connection} as a POST to {@code @connections} does; {@code done} learns whether it was written. */
+    void post(Connection connection, String text, org.eclipse.jetty.websocket.api.Callback done) {
+        deliver(connection, text, done);
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -52,6 +52,8 @@ public final class LocalLoadBenchmark {
         Path root = BenchSupport.root();
         Path jar = root.resolve("local/target/switchboard-local.jar");
         List<String> gatewayJvm = new ArrayList<>(List.of("-XX:+UseG1GC", "-Dhttp.maxConnections=256"));
+        // the load generator publishes over one WebSocket far above AppSync's 25 publishes/s per connection
+        List<String> gatewayOptions = new ArrayList<>(List.of("--env", "SWITCHBOARD_MAX_PUBLISHES_PER_SECOND=0"));
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -63,13 +65,15 @@ public final class LocalLoadBenchmark {
                 case "--event-bytes" -> eventBytes = Integer.parseInt(value);
                 case "--jar" -> jar = Path.of(value);
                 case "--gateway-jvm-option" -> gatewayJvm.add(value);
+                case "--gateway-option" -> gatewayOptions.add(value);
                 case "--help", "-h" -> {
                     System.out.println("""
                         bin/bench local-load [--scenario thousand|ten-thousand|soak|all|a,b] [--subscribers N]
                                              [--seconds N] [--rate PUBLISHES_PER_S] [--event-bytes N] [--jar PATH]
-                                             [--gateway-jvm-option OPTION]...
+                                             [--gateway-jvm-option OPTION]... [--gateway-option OPTION]...
                         Starts local/target/switchboard-local.jar in its own JVM on a free loopback port for each
-                        scenario, loads it, prints the figures and writes target/bench/local-load.md.""");
+                        scenario (with --env SWITCHBOARD_MAX_PUBLISHES_PER_SECOND=0 and every --gateway-option, e.g.
+                        --connections-over-http), loads it, prints the figures and writes target/bench/local-load.md.""");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -80,14 +84,15 @@ public final class LocalLoadBenchmark {
             .append("Run ").append(BenchSupport.now()).append(" with `bin/bench local-load ")
             .append(String.join(" ", args).replaceFirst("^--jar \\S+ ?", "")) // bin/bench adds its private copy of the jar
             .append("`. The gateway is `local/target/switchboard-local.jar` in a JVM of its own (in-memory store, the ")
-            .append("project's template.yaml, every delivery through its own @connections API as in the cloud); the ")
+            .append("project's template.yaml, the functions' frames handed to the sockets in the gateway's JVM unless ")
+            .append("`--connections-over-http` is among its options, no limit on publishes per connection); the ")
             .append("load generator is another JVM on the same 2-core machine, shared with other builds, so figures are ")
             .append("noisy: the load average is printed with each.\n\n");
         boolean allExact = true;
         for (String name : scenarios) {
             Settings settings = settings(name, subscribers, seconds, rate, eventBytes);
             Path work = root.resolve("target/bench/work-" + name);
-            try (LoadTarget target = LoadTarget.jar(jar, root.resolve("template.yaml"), work, gatewayJvm, List.of())) {
+            try (LoadTarget target = LoadTarget.jar(jar, root.resolve("template.yaml"), work, gatewayJvm, gatewayOptions)) {
                 Outcome outcome = run(target, settings);
                 System.out.println(outcome.report());
                 md.append(outcome.report()).append('\n');
