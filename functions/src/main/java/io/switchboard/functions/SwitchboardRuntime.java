@@ -91,11 +91,13 @@ public final class SwitchboardRuntime {
      * Starts building the shared runtime's engine on a daemon thread, so that it overlaps with whatever the calling
      * thread does meanwhile (on a cold start: configuring logging, reading the event); {@link #engine()} waits for it.
      * Once per JVM. Not on a SnapStart snapshot's initialisation ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}),
-     * whose real clients are built after the restore ({@link SnapStartPriming}). A failure is left to the first
-     * {@link #engine()} call, which tries again and reports it.
+     * whose real clients are built after the restore ({@link SnapStartPriming}), nor in the local gateway
+     * ({@code SWITCHBOARD_LOCAL}), a long-lived host that hands in its own sender ({@link #useHostSender}) after
+     * loading the functions. A failure is left to the first {@link #engine()} call, which tries again and reports it.
      */
     static void buildInBackground() {
-        if (BACKGROUND_BUILD.getAndSet(true) || "snap-start".equals(Env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
+        if (BACKGROUND_BUILD.getAndSet(true) || "snap-start".equals(Env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))
+                || Boolean.parseBoolean(Env.get("SWITCHBOARD_LOCAL"))) {
             return;
         }
         // SLF4J binds its provider first, here: a logger asked for while it binds would be a substitute that drops lines
