@@ -11,4 +11,10 @@ final class Env {
         String value = System.getenv(name);
         return value != null ? value : System.getProperty(name);
     }
+
+    /** Whether the process environment itself (not a system property) has the variable: what the SDK's environment credentials read. */
+    static boolean inProcessEnvironment(String name) {
+        String value = System.getenv(name);
+        return value != null && !value.isBlank();
+    }
 }

@@ -11,6 +11,7 @@ import io.switchboard.core.memory.InMemorySubscriptionStore;
 import io.switchboard.core.plugin.Plugins;
 import io.switchboard.core.spi.ConnectionSender;
 import io.switchboard.core.spi.SubscriptionStore;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -157,6 +158,12 @@ public final class SwitchboardRuntime {
             throw new IllegalStateException("TABLE_NAME is not set: the DynamoDB store needs the table's name");
         }
         DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (Env.inProcessEnvironment("AWS_ACCESS_KEY_ID") && Env.inProcessEnvironment("AWS_SECRET_ACCESS_KEY")) {
+            // Lambda's own credentials are in the environment (on-demand start): read them there, rather than walk
+            // the default chain (system properties, web identity, profile files, container, instance metadata) on
+            // the cold path. A SnapStart restore has none there and keeps the default chain (container credentials).
+            builder.credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+        }
         if (config.region() != null) {
             builder.region(Region.of(config.region()));
         }
