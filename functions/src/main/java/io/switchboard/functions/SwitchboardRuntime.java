@@ -11,6 +11,7 @@ import io.switchboard.core.memory.InMemorySubscriptionStore;
 import io.switchboard.core.plugin.Plugins;
 import io.switchboard.core.spi.ConnectionSender;
 import io.switchboard.core.spi.SubscriptionStore;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -28,6 +30,7 @@ import java.util.function.Function;
  */
 public final class SwitchboardRuntime {
     private static volatile SwitchboardRuntime shared;
+    private static final AtomicBoolean BACKGROUND_BUILD = new AtomicBoolean();
 
     private final SwitchboardConfig config;
     private final AuthService auth;
@@ -102,7 +105,7 @@ public final class SwitchboardRuntime {
             return;
         }
         // SLF4J binds its provider first, here: a logger asked for while it binds would be a substitute that drops lines
-        org.slf4j.LoggerFactory.getILoggerFactory();
+        LoggerFactory.getILoggerFactory();
         Thread thread = new Thread(() -> {
             try {
                 shared().engine();
@@ -113,9 +116,6 @@ public final class SwitchboardRuntime {
         thread.setDaemon(true);
         thread.start();
     }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean BACKGROUND_BUILD =
-        new java.util.concurrent.atomic.AtomicBoolean();
 
     public SwitchboardConfig config() {
         return config;
