@@ -29,6 +29,8 @@ final class Connection {
     private final SerialExecutor queue;
     private final AtomicReference<Close> close = new AtomicReference<>();
     private volatile Session session;
+    /** Messages sent after {@code $connect} accepted the connection but before its socket opened; guarded by this. */
+    private List<Runnable> beforeOpen = new java.util.ArrayList<>();
     private volatile long lastActiveAt;
     private volatile ScheduledFuture<?> idleTimer;
     private volatile ScheduledFuture<?> lifetimeTimer;
@@ -69,8 +71,20 @@ final class Connection {
         queue.execute(task);
     }
 
+    /**
+     * The socket is open: messages sent since {@code $connect} accepted the connection go out first, in order (or fail,
+     * if the connection was closed meanwhile).
+     */
     void opened(Session session) {
-        this.session = session;
+        List<Runnable> waiting;
+        synchronized (this) {
+            this.session = session;
+            waiting = beforeOpen;
+            beforeOpen = null;
+            for (Runnable send : waiting) {
+                send.run();
+            }
+        }
     }
 
     void touch() {
@@ -83,7 +97,7 @@ final class Connection {
 
     boolean isOpen() {
         Session s = session;
-        return close.get() == null && s != null && s.isOpen();
+        return close.get() == null && (s == null || s.isOpen()); // accepted by $connect, socket opening or open
     }
 
     void timers(ScheduledFuture<?> idle, ScheduledFuture<?> lifetime) {
@@ -120,12 +134,21 @@ final class Connection {
      * fragmented); {@code callback} learns whether all of it was written. Messages never interleave.
      */
     void send(String text, Callback callback) {
-        Session s = session;
-        // a socket that closed without our knowing yet fails the callback in Jetty: no need to ask it (a lock) first
-        if (s == null || close.get() != null) {
+        if (close.get() != null) {
             callback.fail(new IllegalStateException("connection " + id + " is closed"));
             return;
         }
+        Session s = session;
+        if (s == null) {
+            synchronized (this) {
+                if (session == null) { // accepted, socket not open yet: API Gateway would already deliver it
+                    beforeOpen.add(() -> send(text, callback));
+                    return;
+                }
+                s = session;
+            }
+        }
+        // a socket that closed without our knowing yet fails the callback in Jetty: no need to ask it (a lock) first
         List<String> fragments = Utf8Fragments.split(text, WebSocketApi.MAX_FRAME_BYTES);
         if (fragments.size() == 1) {
             synchronized (this) {

@@ -129,6 +129,9 @@ final class WebSocketApi {
             }
             Connection connection = new Connection(upgrade.connectionId(), upgrade.connectedAt(), upgrade.sourceIp(),
                     upgrade.userAgent(), outcome.authorizer(), workers);
+            // connected from now on, as on API Gateway once $connect accepted: @connections may reach it before the
+            // client has read its 101 (frames wait in the connection until the socket opens)
+            connections.put(connection.id(), connection);
             try {
                 boolean upgraded = container.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
                     upgradeResponse.setExtensions(List.of());
@@ -138,9 +141,11 @@ final class WebSocketApi {
                     return new WebSocketEndpoint(this, connection);
                 }, request, response, callback);
                 if (!upgraded) {
+                    connections.remove(connection.id(), connection);
                     HttpResponses.json(response, callback, 400, "{\"message\":\"Bad Request\"}");
                 }
             } catch (Exception e) {
+                connections.remove(connection.id(), connection);
                 log.error("WebSocket upgrade of " + upgrade.connectionId() + " failed", e);
                 callback.failed(e);
             }
@@ -339,7 +344,11 @@ final class WebSocketApi {
 
     void opened(Connection connection, Session session) {
         connection.opened(session);
-        connections.put(connection.id(), connection);
+        Connection.Close closedEarly = connection.close();
+        if (closedEarly != null) { // closed (@connections DELETE, shutdown) while its socket was opening
+            connection.closeSocket(closedEarly.statusCode(), closedEarly.reason());
+            return;
+        }
         connection.timers(
                 timers.schedule(() -> checkIdle(connection), idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                 timers.schedule(() -> closeByServer(connection, StatusCode.SHUTDOWN, LIFETIME_REASON),
