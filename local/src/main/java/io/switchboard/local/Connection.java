@@ -122,6 +122,14 @@ final class Connection {
         if (lifetime != null) {
             lifetime.cancel(false);
         }
+        List<Runnable> waiting = List.of();
+        synchronized (this) {
+            if (beforeOpen != null && !beforeOpen.isEmpty()) { // its socket may never open now: fail what waited
+                waiting = beforeOpen;
+                beforeOpen = new java.util.ArrayList<>();
+            }
+        }
+        waiting.forEach(Runnable::run);
         return true;
     }
 

@@ -39,6 +39,7 @@ class ConnectionTest {
         List<String> outcomes = new ArrayList<>();
         connection.send("early", callback(outcomes, "early"));
         assertTrue(connection.markClosed(1000, "Connection Closed Normally"));
+        assertEquals(List.of("early failed"), outcomes, "its socket may never open: what waited fails at once");
         List<String> written = new ArrayList<>();
         connection.opened(session(written));
         assertEquals(List.of(), written);
