@@ -8,7 +8,6 @@ import io.switchboard.core.engine.ConnectionAuth;
 import io.switchboard.core.engine.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +38,7 @@ public final class ConnectFunction extends ApiFunction {
 
     /** Handles one event (the entry point for Java callers and tests). */
     public APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> connect(event)));
+        return invocation(context, () -> runtime.metrics().around(() -> connect(event)));
     }
 
     private APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event) {

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +33,7 @@ public final class DisconnectFunction extends ApiFunction {
 
     /** Handles one event (the entry point for Java callers and tests). */
     public APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> {
+        return invocation(context, () -> {
             String connectionId = event.getRequestContext().getConnectionId();
             Events.logging(connectionId, "$disconnect", event.getRequestContext().getRequestId());
             runtime.engine().disconnect(connectionId);

@@ -9,7 +9,6 @@ import io.switchboard.core.engine.MessageResult;
 import io.switchboard.core.spi.ConnectionSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +42,7 @@ public final class MessageFunction extends ApiFunction {
 
     /** Handles one event (the entry point for Java callers and tests). */
     public APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> message(event, context)));
+        return invocation(context, () -> runtime.metrics().around(() -> message(event, context)));
     }
 
     private APIGatewayV2WebSocketResponse message(APIGatewayV2WebSocketEvent event, Context context) {

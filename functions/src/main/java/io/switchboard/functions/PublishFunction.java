@@ -8,7 +8,6 @@ import io.switchboard.core.engine.HttpResult;
 import io.switchboard.core.protocol.ErrorTypes;
 import io.switchboard.core.protocol.FrameCodec;
 import io.switchboard.core.protocol.ProtocolError;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +44,7 @@ public final class PublishFunction extends ApiFunction {
 
     /** Handles one event (the entry point for Java callers and tests). */
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> runtime.metrics().around(() -> {
+        return invocation(context, () -> runtime.metrics().around(() -> {
             Events.logging(null, event.getRouteKey() != null ? event.getRouteKey() : "POST /event",
                 event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
             String body = event.getBody() == null ? "" : event.getBody();

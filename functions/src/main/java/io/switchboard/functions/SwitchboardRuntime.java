@@ -9,8 +9,11 @@ import io.switchboard.core.engine.ConnectAuthorizer;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.memory.InMemorySubscriptionStore;
 import io.switchboard.core.plugin.Plugins;
+import io.switchboard.core.protocol.FrameCodec;
 import io.switchboard.core.spi.ConnectionSender;
 import io.switchboard.core.spi.SubscriptionStore;
+import org.apache.logging.log4j.core.LifeCycle;
+import org.apache.logging.log4j.spi.AbstractLoggerAdapter;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -18,8 +21,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -104,17 +109,66 @@ public final class SwitchboardRuntime {
                 || Boolean.parseBoolean(Env.get("SWITCHBOARD_LOCAL"))) {
             return;
         }
-        // SLF4J binds its provider first, here: a logger asked for while it binds would be a substitute that drops lines
-        LoggerFactory.getILoggerFactory();
+        CountDownLatch bound = new CountDownLatch(1);
         Thread thread = new Thread(() -> {
             try {
+                // first what needs no logger, while the calling thread binds SLF4J to Log4j: Jackson's start-up
+                FrameCodec.JSON.readTree("{\"warm\":[\"up\",1,true]}");
+                bound.await();
+                // Then the engine. Log4j lets the first thread that asks for a logger configure it while the others
+                // carry on (their loggers follow when it is done); if this thread is first, the invocation's thread
+                // builds the engine meanwhile instead (ready()).
                 shared().engine();
-            } catch (RuntimeException e) {
+            } catch (IOException | InterruptedException | RuntimeException e) {
                 // the invocation's own engine() call builds it again and reports what is wrong
             }
         }, "switchboard-start");
         thread.setDaemon(true);
         thread.start();
+        // SLF4J binds its provider here, before any other thread asks for a logger: one asked for while it binds
+        // would be a substitute that records lines and replays them with a warning
+        LoggerFactory.getILoggerFactory();
+        bound.countDown();
+    }
+
+    private static volatile boolean loggingReady;
+
+    /**
+     * Gets the runtime ready for an invocation: the engine built (here, unless another thread is building it), and
+     * the first time, logging's configuration finished, whichever thread does it, so that no line of the
+     * invocation is lost to a half-configured Log4j. On a cold start the start thread may be the one configuring
+     * logging; building the engine before waiting for it lets the two overlap. A failure to build is left to the
+     * invocation's own {@link #engine()} call, which reports it inside the invocation's logging scope.
+     */
+    void ready() {
+        try {
+            engine();
+        } catch (RuntimeException e) {
+            // reported by the invocation
+        }
+        if (!loggingReady) {
+            awaitLogging();
+            loggingReady = true;
+        }
+    }
+
+    /** Waits (at most 10 s) while another thread is configuring Log4j. */
+    private static void awaitLogging() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof AbstractLoggerAdapter<?> adapter)) {
+            return;
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (org.apache.logging.log4j.spi.LoggerContext context : adapter.getLoggerContexts()) {
+            while (context instanceof LifeCycle lifeCycle && lifeCycle.getState() == LifeCycle.State.STARTING
+                    && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public SwitchboardConfig config() {
