@@ -17,17 +17,22 @@ import java.util.Map;
  * The cold-start baseline ({@link ColdStartBenchmarkTest}): a bare program, run on a class path of only Jackson,
  * the DynamoDB SDK (URL-connection HTTP client) and slf4j-api with no logging provider, that parses the same
  * {@code $connect} event with Jackson and makes one DynamoDB {@code PutItem} — the least any Java function doing
- * this job must pay. Prints {@code CONNECT 200} when done, then {@code RSS <VmHWM kB>}.
+ * this job must pay. Prints {@code PHASE main}, {@code PHASE parsed} and {@code PHASE client} as it gets there (the
+ * parent times them: where the baseline's own time goes), {@code CONNECT 200} when done, then
+ * {@code RSS <VmHWM kB>}.
  */
 public final class ColdStartBaseline {
     private ColdStartBaseline() {}
 
     public static void main(String[] args) throws IOException {
+        line("PHASE main");
         JsonNode event = new ObjectMapper().readTree(event(Path.of(args[0]), "connect.json", args[1]));
         String id = event.path("requestContext").path("connectionId").asText();
+        line("PHASE parsed");
         try (DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(System.getenv("AWS_REGION")))
                 .endpointOverride(URI.create(System.getenv("SWITCHBOARD_DYNAMODB_ENDPOINT"))).build()) {
+            line("PHASE client");
             dynamoDb.putItem(b -> b.tableName(System.getenv("TABLE_NAME")).item(Map.of(
                 "pk", AttributeValue.fromS("C#" + id), "sk", AttributeValue.fromS("META"))));
             line("CONNECT 200");

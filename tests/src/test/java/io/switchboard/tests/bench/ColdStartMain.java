@@ -16,11 +16,14 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * The program each cold-start run starts in a fresh JVM ({@link ColdStartBenchmarkTest}). {@code functions}: the
- * event bytes are handed to the stream handlers as the Lambda runtime hands them ({@code ConnectFunction} gets
- * {@code events/connect.json}, then {@code MessageFunction} {@code events/subscribe.json}), on the DynamoDB store
- * against dynalite. The baseline is {@link ColdStartBaseline}. Prints {@code CONNECT <status>} and {@code SUBSCRIBE <reply>} as each is handled (the parent
- * times the lines), then {@code RSS <VmHWM kB>} just before exiting.
+ * The program each cold-start run starts in a fresh JVM ({@link ColdStartBenchmarkTest}): the event bytes are handed
+ * to a stream handler as the Lambda runtime hands them, on the DynamoDB store against dynalite. The third argument
+ * says which: {@code connect} ({@code ConnectFunction}, {@code events/connect.json}: one PutItem), {@code subscribe}
+ * ({@code MessageFunction}, {@code events/subscribe.json} on a connection the parent has stored: UpdateItem and
+ * PutItem) — each route is a Lambda function of its own, with its own cold starts — or {@code both}, one after the
+ * other (the AppCDS archive's training run). The baseline is {@link ColdStartBaseline}. Prints
+ * {@code CONNECT <status>} and {@code SUBSCRIBE <reply>} as each is handled (the parent times the lines), then
+ * {@code RSS <VmHWM kB>} just before exiting.
  */
 public final class ColdStartMain {
     private ColdStartMain() {}
@@ -28,13 +31,18 @@ public final class ColdStartMain {
     public static void main(String[] args) throws IOException {
         Path events = Path.of(args[0]);
         String connectionId = args[1];
+        String route = args[2];
         // the functions are RequestStreamHandlers: the runtime hands them the event's bytes, as here
-        ByteArrayOutputStream connected = new ByteArrayOutputStream();
-        new ConnectFunction().handleRequest(bytes(ColdStartBaseline.event(events, "connect.json", connectionId)), connected, context());
-        ColdStartBaseline.line("CONNECT " + status(connected));
-        ByteArrayOutputStream subscribed = new ByteArrayOutputStream();
-        new MessageFunction().handleRequest(bytes(ColdStartBaseline.event(events, "subscribe.json", connectionId)), subscribed, context());
-        ColdStartBaseline.line("SUBSCRIBE " + subscribed.toString(StandardCharsets.UTF_8));
+        if (route.equals("connect") || route.equals("both")) {
+            ByteArrayOutputStream connected = new ByteArrayOutputStream();
+            new ConnectFunction().handleRequest(bytes(ColdStartBaseline.event(events, "connect.json", connectionId)), connected, context());
+            ColdStartBaseline.line("CONNECT " + status(connected));
+        }
+        if (route.equals("subscribe") || route.equals("both")) {
+            ByteArrayOutputStream subscribed = new ByteArrayOutputStream();
+            new MessageFunction().handleRequest(bytes(ColdStartBaseline.event(events, "subscribe.json", connectionId)), subscribed, context());
+            ColdStartBaseline.line("SUBSCRIBE " + subscribed.toString(StandardCharsets.UTF_8));
+        }
         ColdStartBaseline.rss();
     }
 
