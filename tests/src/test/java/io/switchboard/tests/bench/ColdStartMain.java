@@ -55,7 +55,8 @@ public final class ColdStartMain {
         return response.toString(StandardCharsets.UTF_8).replaceAll("(?s).*\"statusCode\":(\\d+).*", "$1");
     }
 
-    private static Context context() {
+    /** A Lambda context as the runtime hands one to a function: function "coldstart", a fresh request id. */
+    public static Context context() {
         String requestId = UUID.randomUUID().toString();
         return new Context() {
             @Override public String getAwsRequestId() { return requestId; }

@@ -1,10 +1,7 @@
 package io.switchboard.tests.e2e;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.tests.bench.ColdStartMain;
 import io.switchboard.tests.support.Json;
 import org.apache.logging.log4j.core.config.plugins.processor.PluginCache;
 import org.apache.logging.log4j.core.config.plugins.processor.PluginEntry;
@@ -89,8 +86,8 @@ class ShadedJarLoggingTest {
             "INFO outside the invocation"), messages, run::describe);
         JsonNode info = lines.get(0);
         assertEquals("shaded-jar-test", info.path("service").asText(), info::toString);
-        assertEquals("req-1", info.path("function_request_id").asText(), info::toString);
-        assertEquals("shaded-jar", info.path("function_name").asText(), info::toString);
+        assertTrue(info.path("function_request_id").asText().matches("[0-9a-f-]{36}"), info::toString);
+        assertEquals("coldstart", info.path("function_name").asText(), info::toString);
         assertTrue(info.path("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), info::toString);
         JsonNode failed = lines.get(2);
         assertEquals("java.lang.IllegalStateException", failed.path("error").path("name").asText(), failed::toString);
@@ -114,7 +111,7 @@ class ShadedJarLoggingTest {
         private static final Logger OTHER = LoggerFactory.getLogger("com.example.library");
 
         public static void main(String[] args) {
-            PowertoolsLogging.withLogging(context(), () -> {
+            PowertoolsLogging.withLogging(ColdStartMain.context(), () -> {
                 LOG.debug("debug line");
                 LOG.info("info line");
                 OTHER.info("other library's info");
@@ -123,22 +120,6 @@ class ShadedJarLoggingTest {
                 return null;
             });
             LOG.info("outside the invocation");
-        }
-
-        private static Context context() {
-            return new Context() {
-                @Override public String getAwsRequestId() { return "req-1"; }
-                @Override public String getLogGroupName() { return "/aws/lambda/shaded-jar"; }
-                @Override public String getLogStreamName() { return "shaded-jar"; }
-                @Override public String getFunctionName() { return "shaded-jar"; }
-                @Override public String getFunctionVersion() { return "1"; }
-                @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:shaded-jar"; }
-                @Override public CognitoIdentity getIdentity() { return null; }
-                @Override public ClientContext getClientContext() { return null; }
-                @Override public int getRemainingTimeInMillis() { return 10_000; }
-                @Override public int getMemoryLimitInMB() { return 512; }
-                @Override public LambdaLogger getLogger() { return null; }
-            };
         }
     }
 }
