@@ -274,6 +274,13 @@ class ColdStartBenchmarkTest {
         boolean subscribes = program.equals("subscribe") || program.equals("both");
         assertEquals(connects, !Double.isNaN(connect), () -> program + ": " + output);
         assertEquals(subscribes, !Double.isNaN(subscribe), () -> program + ": " + output);
+        if (!program.equals("baseline")) {
+            // nor may logging's start on two threads make SLF4J hand out substitutes or Log4j complain: every line
+            // the functions print, on stdout and stderr, is a JSON log or metrics line
+            for (String line : output.toString().split("\n")) {
+                assertTrue(line.isEmpty() || (line.startsWith("{") && line.endsWith("}")), () -> program + ": " + line);
+            }
+        }
         if (connects && !program.equals("baseline")) {
             // logging is configured on one thread while the engine is built on the other: no line may be lost to it
             assertTrue(output.toString().contains("\"message\":\"connected (authorized)\""),
