@@ -14,9 +14,10 @@ import java.util.function.Supplier;
  * Log4j and the JSON layout) starts a second thread ({@link SwitchboardRuntime#buildInBackground()}) that warms up
  * Jackson while this one binds SLF4J to Log4j, then builds the shared runtime's engine — configuration, the
  * store's SDK client, auth — while this one configures logging (or the other way round: whichever thread asks
- * Log4j first configures it). The two largest parts of a cold start, logging's set-up and the SDK's, then overlap
- * where the function has a second vCPU (Lambda gives one per 1,769 MB); {@link #invocation} waits for both only
- * when it needs them.
+ * Log4j first configures it), and last loads the classes the first request will need ({@link ColdStartClasses})
+ * while this one reads the event. The two largest parts of a cold start, logging's set-up and the SDK's, then
+ * overlap where the function has a second vCPU (Lambda gives one per 1,769 MB); {@link #invocation} waits for both
+ * only when it needs them.
  */
 abstract class ApiFunction implements RequestStreamHandler {
     static {

@@ -119,6 +119,8 @@ public final class SwitchboardRuntime {
                 // carry on (their loggers follow when it is done); if this thread is first, the invocation's thread
                 // builds the engine meanwhile instead (ready()).
                 shared().engine();
+                // last, while the invocation's thread reads its event: the classes its first request will load
+                ColdStartClasses.preload();
             } catch (IOException | InterruptedException | RuntimeException e) {
                 // the invocation's own engine() call builds it again and reports what is wrong
             }

@@ -76,16 +76,7 @@ class ColdStartBenchmarkTest {
             DynamoDbTables.createIfMissing(client, "coldstart");
             // a subscribe arrives on a connection that $connect stored: the parent stores it for each subscribe run
             DynamoDbSubscriptionStore store = new DynamoDbSubscriptionStore(client, "coldstart", Clock.systemUTC());
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("TABLE_NAME", "coldstart");
-            env.put("SWITCHBOARD_DYNAMODB_ENDPOINT", dynalite.endpoint().toString());
-            env.put("SWITCHBOARD_CONNECTIONS_ENDPOINT", "http://127.0.0.1:9/prod");
-            env.put("SWITCHBOARD_API_KEYS", ApiKeyAuthProvider.digestHex(FIXTURE_KEY));
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", "AKIDCOLD");
-            env.put("AWS_SECRET_ACCESS_KEY", "cold");
-            env.put("POWERTOOLS_SERVICE_NAME", "switchboard");
-            env.put("POWERTOOLS_LOG_LEVEL", "INFO");
+            Map<String, String> env = environment(dynalite);
 
             Map<String, List<String>> options = new LinkedHashMap<>();
             options.put("shipped options", SHIPPED);
@@ -182,6 +173,21 @@ class ColdStartBenchmarkTest {
         }
     }
 
+    /** The functions' environment in a cold-start run: the DynamoDB store on dynalite, the fixture's API key. */
+    static Map<String, String> environment(Dynalite dynalite) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TABLE_NAME", "coldstart");
+        env.put("SWITCHBOARD_DYNAMODB_ENDPOINT", dynalite.endpoint().toString());
+        env.put("SWITCHBOARD_CONNECTIONS_ENDPOINT", "http://127.0.0.1:9/prod");
+        env.put("SWITCHBOARD_API_KEYS", ApiKeyAuthProvider.digestHex(FIXTURE_KEY));
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "AKIDCOLD");
+        env.put("AWS_SECRET_ACCESS_KEY", "cold");
+        env.put("POWERTOOLS_SERVICE_NAME", "switchboard");
+        env.put("POWERTOOLS_LOG_LEVEL", "INFO");
+        return env;
+    }
+
     /**
      * The baseline's bare class path: only the jars of Jackson, the AWS SDK (DynamoDB and the URL-connection client
      * with their shared modules), reactive-streams and slf4j-api (no logging provider: the SDK logs nowhere), as
@@ -206,7 +212,7 @@ class ColdStartBenchmarkTest {
     }
 
     /** The benchmark's programs in a jar of their own (AppCDS archives only class paths of jars, not directories). */
-    private static Path mainJar(Path dir) throws Exception {
+    static Path mainJar(Path dir) throws Exception {
         Path classes = Path.of(ColdStartMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path jar = dir.resolve("coldstart-main.jar");
         String prefix = ColdStartMain.class.getPackageName().replace('.', '/') + "/ColdStart";
