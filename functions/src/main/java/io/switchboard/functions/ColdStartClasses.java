@@ -19,31 +19,28 @@ final class ColdStartClasses {
 
     private ColdStartClasses() {}
 
-    /** Loads the listed classes that are not loaded yet; returns how many names it went through. */
-    static int preload() {
+    /** Loads the listed classes that are not loaded yet. */
+    static void preload() {
         String list;
         try (InputStream in = ColdStartClasses.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                return 0;
+                return;
             }
             list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return 0;
+            return;
         }
         ClassLoader loader = ColdStartClasses.class.getClassLoader();
-        int names = 0;
         for (String line : list.split("\n")) {
             String name = line.strip();
             if (name.isEmpty() || name.startsWith("#")) {
                 continue;
             }
-            names++;
             try {
                 Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
                 // gone from the jar since the list was made: nothing to load ahead
             }
         }
-        return names;
     }
 }
